@@ -1,0 +1,10 @@
+//! `cccd demo`.
+
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("`cccd demo` is not yet available in this build")
+}

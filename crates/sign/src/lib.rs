@@ -1,0 +1,2 @@
+//! Issuing PKI, EF.SOD signing, passive authentication and the signature audit log.
+#![forbid(unsafe_code)]

@@ -1,0 +1,2 @@
+//! The virtual eMRTD chip implementing our firmware profiles, in-process and as a vpcd card.
+#![forbid(unsafe_code)]
