@@ -1,0 +1,585 @@
+//! Elliptic-curve groups used by PACE, Chip Authentication and Active Authentication:
+//! NIST P-256 (standardized domain parameter ID 12) and brainpoolP256r1 (ID 13).
+//!
+//! Points cross the public API as validated uncompressed SEC1 encodings (`04 || X || Y`), private
+//! keys as validated 32-byte big-endian scalars. The arithmetic comes from the RustCrypto `p256`
+//! and `bp256` crates through the generic `elliptic-curve` traits, so both curves share one code
+//! path.
+//!
+//! **Timing**: P-256 scalar multiplication in `p256` is constant-time. The `bp256` crate
+//! implements brainpoolP256r1 with its variable-time multiplication backend, and this crate's
+//! brainpool ECDSA is written on top of it; that is fine for a terminal and for the virtual test
+//! chip, but a real chip that must resist timing attacks needs a constant-time implementation.
+
+use crate::error::{Error, Result};
+use p256::elliptic_curve::{
+    CurveArithmetic, FieldBytes, FieldBytesSize, Group,
+    ff::{Field, PrimeField},
+    group::Curve as _,
+    ops::Reduce,
+    point::AffineCoordinates,
+    sec1::{FromSec1Point, ModulusSize, ToSec1Point},
+};
+use rand::{CryptoRng, RngCore};
+use std::fmt;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+/// Size in bytes of a field element and of a scalar for both supported curves.
+pub const FIELD_LEN: usize = 32;
+/// Size of an uncompressed SEC1 point: `04 || X || Y`.
+pub const POINT_LEN: usize = 1 + 2 * FIELD_LEN;
+
+/// A supported elliptic curve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Curve {
+    /// NIST P-256 (secp256r1), standardized domain parameter ID 12.
+    NistP256,
+    /// brainpoolP256r1 (RFC 5639), standardized domain parameter ID 13.
+    BrainpoolP256r1,
+}
+
+/// DER content octets of the named-curve OID 1.2.840.10045.3.1.7 (P-256).
+pub const OID_NIST_P256: &[u8] = &[0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07];
+/// DER content octets of the named-curve OID 1.3.36.3.3.2.8.1.1.7 (brainpoolP256r1).
+pub const OID_BRAINPOOL_P256R1: &[u8] = &[0x2B, 0x24, 0x03, 0x03, 0x02, 0x08, 0x01, 0x01, 0x07];
+
+impl Curve {
+    /// The curve for a standardized domain parameter ID (ICAO 9303-11 §9.5.1, Table 6).
+    pub fn from_parameter_id(id: u32) -> Result<Self> {
+        match id {
+            12 => Ok(Curve::NistP256),
+            13 => Ok(Curve::BrainpoolP256r1),
+            other => Err(Error::UnsupportedDomainParameters(other)),
+        }
+    }
+
+    /// The standardized domain parameter ID of this curve.
+    pub fn parameter_id(self) -> u32 {
+        match self {
+            Curve::NistP256 => 12,
+            Curve::BrainpoolP256r1 => 13,
+        }
+    }
+
+    /// The curve named by a named-curve OID (content octets, without tag and length), as found in
+    /// a SubjectPublicKeyInfo of DG14 or DG15.
+    pub fn from_named_curve_oid(oid: &[u8]) -> Result<Self> {
+        if oid == OID_NIST_P256 {
+            Ok(Curve::NistP256)
+        } else if oid == OID_BRAINPOOL_P256R1 {
+            Ok(Curve::BrainpoolP256r1)
+        } else {
+            Err(Error::UnsupportedOid {
+                what: "named curve",
+                oid_hex: hex_upper(oid),
+            })
+        }
+    }
+
+    /// The named-curve OID content octets.
+    pub fn named_curve_oid(self) -> &'static [u8] {
+        match self {
+            Curve::NistP256 => OID_NIST_P256,
+            Curve::BrainpoolP256r1 => OID_BRAINPOOL_P256R1,
+        }
+    }
+
+    /// Human-readable name, used in error messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Curve::NistP256 => "NIST P-256",
+            Curve::BrainpoolP256r1 => "brainpoolP256r1",
+        }
+    }
+
+    /// The curve's standard generator as an [`EcPoint`].
+    pub fn generator(self) -> EcPoint {
+        let bytes = match self {
+            Curve::NistP256 => generator_bytes::<p256::NistP256>(),
+            Curve::BrainpoolP256r1 => generator_bytes::<bp256::BrainpoolP256r1>(),
+        };
+        EcPoint {
+            curve: self,
+            bytes: bytes.try_into().unwrap_or([0; POINT_LEN]),
+        }
+    }
+}
+
+/// A point of a supported curve, never the point at infinity, validated to lie on the curve.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct EcPoint {
+    curve: Curve,
+    bytes: [u8; POINT_LEN],
+}
+
+impl fmt::Debug for EcPoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "EcPoint({}, {})",
+            self.curve.name(),
+            hex_upper(&self.bytes)
+        )
+    }
+}
+
+impl EcPoint {
+    /// Decodes an uncompressed SEC1 point (`04 || X || Y`) and checks that it is on `curve` and
+    /// not the point at infinity. `what` names the key in the error.
+    pub fn from_sec1(curve: Curve, bytes: &[u8], what: &'static str) -> Result<Self> {
+        if bytes.len() != POINT_LEN || bytes[0] != 0x04 {
+            return Err(Error::InvalidPoint {
+                what,
+                curve: curve.name(),
+                reason: "expected 65 bytes 04 || X || Y",
+            });
+        }
+        let valid = match curve {
+            Curve::NistP256 => decode::<p256::NistP256>(bytes).is_some(),
+            Curve::BrainpoolP256r1 => decode::<bp256::BrainpoolP256r1>(bytes).is_some(),
+        };
+        if !valid {
+            return Err(Error::InvalidPoint {
+                what,
+                curve: curve.name(),
+                reason: "not on the curve",
+            });
+        }
+        let mut out = [0u8; POINT_LEN];
+        out.copy_from_slice(bytes);
+        Ok(EcPoint { curve, bytes: out })
+    }
+
+    /// Decodes a point given as `X || Y` (64 bytes, as the ICAO worked examples print them).
+    pub fn from_xy(curve: Curve, xy: &[u8], what: &'static str) -> Result<Self> {
+        if xy.len() != 2 * FIELD_LEN {
+            return Err(Error::InvalidPoint {
+                what,
+                curve: curve.name(),
+                reason: "expected 64 bytes X || Y",
+            });
+        }
+        let mut sec1 = Vec::with_capacity(POINT_LEN);
+        sec1.push(0x04);
+        sec1.extend_from_slice(xy);
+        Self::from_sec1(curve, &sec1, what)
+    }
+
+    /// The curve of this point.
+    pub fn curve(&self) -> Curve {
+        self.curve
+    }
+
+    /// Uncompressed SEC1 encoding `04 || X || Y`: the value of data object 86 in a public key
+    /// data object and of the 81/82/83/84 objects of PACE.
+    pub fn to_sec1(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// `X || Y` without the 04 prefix.
+    pub fn xy(&self) -> &[u8] {
+        &self.bytes[1..]
+    }
+
+    /// The affine x-coordinate (32 bytes).
+    pub fn x(&self) -> &[u8] {
+        &self.bytes[1..1 + FIELD_LEN]
+    }
+
+    /// `k · self`.
+    pub(crate) fn mul(&self, k: &EcPrivateKey) -> Result<EcPoint> {
+        self.check_curve(k.curve)?;
+        let bytes = match self.curve {
+            Curve::NistP256 => mul::<p256::NistP256>(&k.d, &self.bytes),
+            Curve::BrainpoolP256r1 => mul::<bp256::BrainpoolP256r1>(&k.d, &self.bytes),
+        };
+        self.wrap(bytes, "scalar multiple")
+    }
+
+    /// `s · G + self` where `s` is an arbitrary big-endian integer of at most 32 bytes, reduced
+    /// modulo the group order (the Generic Mapping of PACE).
+    pub(crate) fn add_generator_multiple(&self, s: &[u8]) -> Result<EcPoint> {
+        if s.is_empty() || s.len() > FIELD_LEN {
+            return Err(Error::BadLength {
+                what: "PACE nonce s",
+                expected: "1 to 32".into(),
+                actual: s.len(),
+            });
+        }
+        let mut padded = Zeroizing::new([0u8; FIELD_LEN]);
+        padded[FIELD_LEN - s.len()..].copy_from_slice(s);
+        let bytes = match self.curve {
+            Curve::NistP256 => gen_mul_add::<p256::NistP256>(&padded, &self.bytes),
+            Curve::BrainpoolP256r1 => gen_mul_add::<bp256::BrainpoolP256r1>(&padded, &self.bytes),
+        };
+        self.wrap(bytes, "mapped generator")
+    }
+
+    fn check_curve(&self, other: Curve) -> Result<()> {
+        if self.curve == other {
+            Ok(())
+        } else {
+            Err(Error::InvalidPoint {
+                what: "key pair",
+                curve: self.curve.name(),
+                reason: "private key is for another curve",
+            })
+        }
+    }
+
+    fn wrap(&self, bytes: Option<Vec<u8>>, what: &'static str) -> Result<EcPoint> {
+        match bytes
+            .as_deref()
+            .and_then(|b| <[u8; POINT_LEN]>::try_from(b).ok())
+        {
+            Some(b) => Ok(EcPoint {
+                curve: self.curve,
+                bytes: b,
+            }),
+            None => Err(Error::InvalidPoint {
+                what,
+                curve: self.curve.name(),
+                reason: "result is the point at infinity",
+            }),
+        }
+    }
+}
+
+/// A private key (or ephemeral secret) of a supported curve: an integer in `[1, n-1]`, zeroized
+/// on drop, redacted in `Debug`.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct EcPrivateKey {
+    #[zeroize(skip)]
+    curve: Curve,
+    d: [u8; FIELD_LEN],
+}
+
+impl fmt::Debug for EcPrivateKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "EcPrivateKey({}, <redacted>)", self.curve.name())
+    }
+}
+
+impl EcPrivateKey {
+    /// A private key from its 32-byte big-endian value; rejects zero and values `>= n`.
+    pub fn from_bytes(curve: Curve, d: &[u8], what: &'static str) -> Result<Self> {
+        if d.len() != FIELD_LEN {
+            return Err(Error::BadLength {
+                what,
+                expected: "32".into(),
+                actual: d.len(),
+            });
+        }
+        let mut key = EcPrivateKey {
+            curve,
+            d: [0; FIELD_LEN],
+        };
+        key.d.copy_from_slice(d);
+        let ok = match curve {
+            Curve::NistP256 => scalar_strict::<p256::NistP256>(&key.d).is_some(),
+            Curve::BrainpoolP256r1 => scalar_strict::<bp256::BrainpoolP256r1>(&key.d).is_some(),
+        };
+        if ok {
+            Ok(key)
+        } else {
+            Err(Error::InvalidScalar {
+                what,
+                curve: curve.name(),
+            })
+        }
+    }
+
+    /// A uniformly random private key (rejection sampling).
+    pub fn generate<R: RngCore + CryptoRng + ?Sized>(curve: Curve, rng: &mut R) -> Result<Self> {
+        let mut buf = Zeroizing::new([0u8; FIELD_LEN]);
+        for _ in 0..64 {
+            rng.try_fill_bytes(&mut buf[..]).map_err(|_| Error::Rng)?;
+            if let Ok(k) = Self::from_bytes(curve, &buf[..], "random scalar") {
+                return Ok(k);
+            }
+        }
+        // 64 rejections in a row has probability < 2^-90 for both curves: the RNG is broken.
+        Err(Error::Rng)
+    }
+
+    /// The curve of this key.
+    pub fn curve(&self) -> Curve {
+        self.curve
+    }
+
+    /// The 32-byte big-endian private value (for storing the key in a protected chip image).
+    pub fn to_bytes(&self) -> Zeroizing<[u8; FIELD_LEN]> {
+        Zeroizing::new(self.d)
+    }
+
+    /// The public key `d · G` on the standard generator.
+    pub fn public_key(&self) -> Result<EcPoint> {
+        self.curve.generator().mul(self)
+    }
+
+    /// The public key `d · generator` on another generator (PACE's mapped generator).
+    pub fn public_key_on(&self, generator: &EcPoint) -> Result<EcPoint> {
+        generator.mul(self)
+    }
+
+    pub(crate) fn raw(&self) -> &[u8; FIELD_LEN] {
+        &self.d
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generic arithmetic over the RustCrypto traits. Every function returns `None` for bad input or
+// the point at infinity; the typed wrappers above turn that into an `Error`.
+
+fn decode<C>(bytes: &[u8]) -> Option<C::ProjectivePoint>
+where
+    C: CurveArithmetic,
+    C::AffinePoint: FromSec1Point<C>,
+    FieldBytesSize<C>: ModulusSize,
+{
+    let affine = C::AffinePoint::from_sec1_bytes(bytes).ok()?;
+    let p = C::ProjectivePoint::from(affine);
+    if bool::from(p.is_identity()) {
+        None
+    } else {
+        Some(p)
+    }
+}
+
+fn encode<C>(p: &C::ProjectivePoint) -> Option<Vec<u8>>
+where
+    C: CurveArithmetic,
+    C::AffinePoint: ToSec1Point<C>,
+    FieldBytesSize<C>: ModulusSize,
+{
+    if bool::from(p.is_identity()) {
+        return None;
+    }
+    Some(p.to_affine().to_sec1_point(false).as_bytes().to_vec())
+}
+
+fn field_bytes<C: CurveArithmetic>(b: &[u8; FIELD_LEN]) -> FieldBytes<C> {
+    let mut fb = FieldBytes::<C>::default();
+    fb.copy_from_slice(b);
+    fb
+}
+
+/// A scalar in `[1, n-1]`, or `None`.
+fn scalar_strict<C: CurveArithmetic>(b: &[u8; FIELD_LEN]) -> Option<C::Scalar> {
+    let s: Option<C::Scalar> = C::Scalar::from_repr(field_bytes::<C>(b)).into();
+    s.filter(|s| !bool::from(s.is_zero()))
+}
+
+/// Any 32-byte integer reduced modulo `n`.
+fn scalar_reduced<C: CurveArithmetic>(b: &[u8; FIELD_LEN]) -> C::Scalar {
+    <C::Scalar as Reduce<FieldBytes<C>>>::reduce(&field_bytes::<C>(b))
+}
+
+fn generator_bytes<C>() -> Vec<u8>
+where
+    C: CurveArithmetic,
+    C::AffinePoint: ToSec1Point<C>,
+    FieldBytesSize<C>: ModulusSize,
+{
+    encode::<C>(&C::ProjectivePoint::generator()).unwrap_or_default()
+}
+
+fn mul<C>(k: &[u8; FIELD_LEN], p: &[u8]) -> Option<Vec<u8>>
+where
+    C: CurveArithmetic,
+    C::AffinePoint: FromSec1Point<C> + ToSec1Point<C>,
+    FieldBytesSize<C>: ModulusSize,
+{
+    let k = scalar_strict::<C>(k)?;
+    let p = decode::<C>(p)?;
+    encode::<C>(&(p * k))
+}
+
+fn gen_mul_add<C>(s: &[u8; FIELD_LEN], h: &[u8]) -> Option<Vec<u8>>
+where
+    C: CurveArithmetic,
+    C::AffinePoint: FromSec1Point<C> + ToSec1Point<C>,
+    FieldBytesSize<C>: ModulusSize,
+{
+    let s = scalar_reduced::<C>(s);
+    let h = decode::<C>(h)?;
+    encode::<C>(&(C::ProjectivePoint::generator() * s + h))
+}
+
+/// The leftmost 256 bits of a hash as a scalar (ECDSA's bits2int followed by reduction mod n;
+/// shorter hashes are taken as they are).
+fn hash_scalar<C: CurveArithmetic>(digest: &[u8]) -> C::Scalar {
+    let mut e = Zeroizing::new([0u8; FIELD_LEN]);
+    if digest.len() >= FIELD_LEN {
+        e.copy_from_slice(&digest[..FIELD_LEN]);
+    } else {
+        e[FIELD_LEN - digest.len()..].copy_from_slice(digest);
+    }
+    scalar_reduced::<C>(&e)
+}
+
+fn ecdsa_verify_generic<C>(q: &[u8], digest: &[u8], r: &[u8; 32], s: &[u8; 32]) -> bool
+where
+    C: CurveArithmetic,
+    C::AffinePoint: FromSec1Point<C> + ToSec1Point<C>,
+    FieldBytesSize<C>: ModulusSize,
+{
+    let (Some(q), Some(r_s), Some(s_s)) =
+        (decode::<C>(q), scalar_strict::<C>(r), scalar_strict::<C>(s))
+    else {
+        return false;
+    };
+    let Some(w) = Option::<C::Scalar>::from(s_s.invert()) else {
+        return false;
+    };
+    let e = hash_scalar::<C>(digest);
+    let point = C::ProjectivePoint::generator() * (e * w) + q * (r_s * w);
+    if bool::from(point.is_identity()) {
+        return false;
+    }
+    let mut x = [0u8; FIELD_LEN];
+    x.copy_from_slice(point.to_affine().x().as_ref());
+    scalar_reduced::<C>(&x) == r_s
+}
+
+fn ecdsa_sign_generic<C>(d: &[u8; 32], k: &[u8; 32], digest: &[u8]) -> Option<[u8; 64]>
+where
+    C: CurveArithmetic,
+{
+    let d = scalar_strict::<C>(d)?;
+    let k = scalar_strict::<C>(k)?;
+    let point = C::ProjectivePoint::generator() * k;
+    let mut x = [0u8; FIELD_LEN];
+    x.copy_from_slice(point.to_affine().x().as_ref());
+    let r = scalar_reduced::<C>(&x);
+    if bool::from(r.is_zero()) {
+        return None;
+    }
+    let k_inv: C::Scalar = Option::from(k.invert())?;
+    let s = k_inv * (hash_scalar::<C>(digest) + r * d);
+    if bool::from(s.is_zero()) {
+        return None;
+    }
+    let mut out = [0u8; 64];
+    out[..32].copy_from_slice(r.to_repr().as_ref());
+    out[32..].copy_from_slice(s.to_repr().as_ref());
+    Some(out)
+}
+
+/// ECDSA verification on any supported curve with plain `r || s` (BSI TR-03111), over a
+/// precomputed digest. Used for brainpoolP256r1 Active Authentication.
+pub(crate) fn ecdsa_verify(q: &EcPoint, digest: &[u8], r: &[u8; 32], s: &[u8; 32]) -> bool {
+    match q.curve {
+        Curve::NistP256 => ecdsa_verify_generic::<p256::NistP256>(&q.bytes, digest, r, s),
+        Curve::BrainpoolP256r1 => {
+            ecdsa_verify_generic::<bp256::BrainpoolP256r1>(&q.bytes, digest, r, s)
+        }
+    }
+}
+
+/// ECDSA signing with an explicit per-signature nonce `k` (which must be secret, uniform and never
+/// reused). Returns plain `r || s`; `None` in the negligible case r = 0 or s = 0.
+pub(crate) fn ecdsa_sign_with_nonce(
+    key: &EcPrivateKey,
+    k: &EcPrivateKey,
+    digest: &[u8],
+) -> Option<[u8; 64]> {
+    if key.curve != k.curve {
+        return None;
+    }
+    match key.curve {
+        Curve::NistP256 => ecdsa_sign_generic::<p256::NistP256>(&key.d, &k.d, digest),
+        Curve::BrainpoolP256r1 => {
+            ecdsa_sign_generic::<bp256::BrainpoolP256r1>(&key.d, &k.d, digest)
+        }
+    }
+}
+
+/// Upper-case hex, for error messages and `Debug`.
+pub(crate) fn hex_upper(bytes: &[u8]) -> String {
+    use fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02X}");
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generators_are_valid_points() {
+        for curve in [Curve::NistP256, Curve::BrainpoolP256r1] {
+            let g = curve.generator();
+            assert_eq!(g.to_sec1()[0], 0x04);
+            assert!(EcPoint::from_sec1(curve, g.to_sec1(), "G").is_ok());
+        }
+        assert_eq!(
+            hex_upper(Curve::BrainpoolP256r1.generator().x()),
+            "8BD2AEB9CB7E57CB2C4B482FFC81B7AFB9DE27E1E3BD23C23A4453BD9ACE3262"
+        );
+    }
+
+    #[test]
+    fn rejects_point_off_curve_and_wrong_format() {
+        let g = Curve::NistP256.generator();
+        let mut bad = g.to_sec1().to_vec();
+        bad[64] ^= 1;
+        assert!(matches!(
+            EcPoint::from_sec1(Curve::NistP256, &bad, "PK"),
+            Err(Error::InvalidPoint {
+                reason: "not on the curve",
+                ..
+            })
+        ));
+        assert!(matches!(
+            EcPoint::from_sec1(Curve::NistP256, &g.to_sec1()[..33], "PK"),
+            Err(Error::InvalidPoint { .. })
+        ));
+        // A P-256 point is (almost surely) not on brainpoolP256r1.
+        assert!(EcPoint::from_sec1(Curve::BrainpoolP256r1, g.to_sec1(), "PK").is_err());
+    }
+
+    #[test]
+    fn rejects_zero_and_too_large_scalars() {
+        for curve in [Curve::NistP256, Curve::BrainpoolP256r1] {
+            assert!(matches!(
+                EcPrivateKey::from_bytes(curve, &[0u8; 32], "SK"),
+                Err(Error::InvalidScalar { .. })
+            ));
+            assert!(matches!(
+                EcPrivateKey::from_bytes(curve, &[0xFFu8; 32], "SK"),
+                Err(Error::InvalidScalar { .. })
+            ));
+            assert!(matches!(
+                EcPrivateKey::from_bytes(curve, &[1u8; 31], "SK"),
+                Err(Error::BadLength { .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn mismatched_curves_are_refused() {
+        let k = EcPrivateKey::from_bytes(Curve::NistP256, &[7u8; 32], "k").unwrap();
+        assert!(Curve::BrainpoolP256r1.generator().mul(&k).is_err());
+    }
+
+    #[test]
+    fn generic_ecdsa_round_trip_on_both_curves() {
+        for curve in [Curve::NistP256, Curve::BrainpoolP256r1] {
+            let d = EcPrivateKey::from_bytes(curve, &[3u8; 32], "d").unwrap();
+            let k = EcPrivateKey::from_bytes(curve, &[5u8; 32], "k").unwrap();
+            let q = d.public_key().unwrap();
+            let digest = [0x42u8; 32];
+            let sig = ecdsa_sign_with_nonce(&d, &k, &digest).unwrap();
+            let (r, s) = sig.split_at(32);
+            let (r, s): ([u8; 32], [u8; 32]) = (r.try_into().unwrap(), s.try_into().unwrap());
+            assert!(ecdsa_verify(&q, &digest, &r, &s));
+            let mut other = digest;
+            other[0] ^= 1;
+            assert!(!ecdsa_verify(&q, &other, &r, &s));
+        }
+    }
+}

@@ -1,0 +1,645 @@
+//! PACE version 2 with ECDH Generic Mapping (ICAO 9303-11 §4.4), both roles.
+//!
+//! Each role is an explicit state machine driven by the four GENERAL AUTHENTICATE exchanges.
+//! The caller moves bytes (the values of the `7C` data objects) between the machine and the card
+//! interface; every step validates its input, and any error puts the machine into a failed
+//! state from which only a new run (a new `PaceChip`/`PaceTerminal`) recovers, as the protocol
+//! requires.
+//!
+//! ```text
+//!  terminal (PaceTerminal)                              chip (PaceChip)
+//!  MSE:Set AT (OID, password ref)  ─────────────────►  PaceChip::new(params, &password)
+//!  GA1  7C 00                      ─────────────────►  encrypted_nonce(rng)           → z
+//!  process_nonce(z, rng) → PK_PCD,map  ◄── 7C{80 z} ──
+//!  GA2  7C{81 PK_PCD,map}          ─────────────────►  map_nonce(PK_PCD,map, rng)     → PK_IC,map
+//!  process_mapping(PK_IC,map, rng) → PK_PCD  ◄── 7C{82 PK_IC,map}
+//!  GA3  7C{83 PK_PCD}              ─────────────────►  key_agreement(PK_PCD, rng)     → PK_IC
+//!  process_ephemeral(PK_IC) → T_PCD  ◄── 7C{84 PK_IC}
+//!  GA4  7C{85 T_PCD}               ─────────────────►  verify_terminal_token(T_PCD)   → (T_IC, keys)
+//!  verify_chip_token(T_IC) → keys  ◄── 7C{86 T_IC}
+//! ```
+//!
+//! Every randomized step has a `_with_*` twin that takes the secret explicitly, so the ICAO
+//! worked example (Appendix G.1) runs byte for byte.
+
+use crate::ec::{EcPoint, EcPrivateKey};
+use crate::error::{Error, Result};
+use crate::params::PaceParams;
+use crate::password::Password;
+use crate::sym::{AES_BLOCK, Aes, Cipher, KDF_ENC, KDF_MAC, SecretBytes, aes_cmac8, ct_eq, kdf};
+use crate::tlv::public_key_data_object;
+use rand::{CryptoRng, RngCore};
+
+/// Length of the nonce `s` the chip chooses: one AES block.
+pub const NONCE_LEN: usize = 16;
+
+/// Session keys K_enc and K_mac of a secure-messaging session, derived from a shared secret
+/// with KDF counters 1 and 2. Zeroized on drop; `Debug` is redacted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionKeys {
+    cipher: Cipher,
+    k_enc: SecretBytes,
+    k_mac: SecretBytes,
+}
+
+impl SessionKeys {
+    /// `K_enc = KDF(K, 1)`, `K_mac = KDF(K, 2)` for `cipher`.
+    pub fn derive(shared_secret: &[u8], cipher: Cipher) -> Self {
+        SessionKeys {
+            cipher,
+            k_enc: kdf(shared_secret, KDF_ENC, cipher),
+            k_mac: kdf(shared_secret, KDF_MAC, cipher),
+        }
+    }
+
+    /// Builds keys from known values (e.g. a vector); lengths must match the cipher.
+    pub fn from_keys(cipher: Cipher, k_enc: &[u8], k_mac: &[u8]) -> Result<Self> {
+        for (what, k) in [("K_enc", k_enc), ("K_mac", k_mac)] {
+            if k.len() != cipher.key_len() {
+                return Err(Error::BadLength {
+                    what,
+                    expected: cipher.key_len().to_string(),
+                    actual: k.len(),
+                });
+            }
+        }
+        Ok(SessionKeys {
+            cipher,
+            k_enc: SecretBytes::new(k_enc.to_vec()),
+            k_mac: SecretBytes::new(k_mac.to_vec()),
+        })
+    }
+
+    /// The cipher these keys are for.
+    pub fn cipher(&self) -> Cipher {
+        self.cipher
+    }
+
+    /// The encryption key K_enc.
+    pub fn k_enc(&self) -> &[u8] {
+        self.k_enc.as_bytes()
+    }
+
+    /// The MAC key K_mac.
+    pub fn k_mac(&self) -> &[u8] {
+        self.k_mac.as_bytes()
+    }
+}
+
+/// Authentication token `T = MAC(K_mac, 7F49{06 OID, 86 PK})` truncated to 8 bytes, computed
+/// over the *other* party's ephemeral public key (AES-CMAC; ICAO 9303-11 §4.4.3.4).
+pub fn authentication_token(
+    keys: &SessionKeys,
+    protocol_oid: &[u8],
+    peer_ephemeral: &EcPoint,
+) -> Result<[u8; 8]> {
+    aes_cmac8(
+        keys.k_mac(),
+        &public_key_data_object(protocol_oid, peer_ephemeral),
+    )
+}
+
+/// Decrypts or encrypts the nonce: AES-CBC with a zero IV under K_π.
+fn nonce_cipher(k_pi: &SecretBytes) -> Result<Aes> {
+    Aes::new(k_pi.as_bytes(), "K_pi")
+}
+
+fn check_nonce_len(len: usize, what: &'static str) -> Result<()> {
+    if len == 0 || len % AES_BLOCK != 0 || len > 2 * AES_BLOCK {
+        return Err(Error::BadLength {
+            what,
+            expected: "16 or 32".into(),
+            actual: len,
+        });
+    }
+    Ok(())
+}
+
+/// What both roles remember; exposed read-only for diagnostics and the worked-example test.
+#[derive(Debug, Default)]
+struct Transcript {
+    nonce: Option<SecretBytes>,
+    mapping_point: Option<EcPoint>,
+    generator: Option<EcPoint>,
+    own_ephemeral: Option<EcPoint>,
+    peer_ephemeral: Option<EcPoint>,
+    shared_secret: Option<SecretBytes>,
+    keys: Option<SessionKeys>,
+}
+
+macro_rules! transcript_accessors {
+    () => {
+        /// The nonce `s` (decrypted on the terminal, chosen on the chip). Secret.
+        pub fn nonce(&self) -> Option<&[u8]> {
+            self.t.nonce.as_ref().map(SecretBytes::as_bytes)
+        }
+
+        /// The mapping point `H = SK_map · PK_map(peer)`.
+        pub fn mapping_point(&self) -> Option<&EcPoint> {
+            self.t.mapping_point.as_ref()
+        }
+
+        /// The mapped generator `G̃ = s·G + H`.
+        pub fn mapped_generator(&self) -> Option<&EcPoint> {
+            self.t.generator.as_ref()
+        }
+
+        /// Our ephemeral public key on `G̃` (the chip's `PK_IC` is `ID_PICC` input for later
+        /// protocols).
+        pub fn ephemeral_public_key(&self) -> Option<&EcPoint> {
+            self.t.own_ephemeral.as_ref()
+        }
+
+        /// The peer's ephemeral public key.
+        pub fn peer_ephemeral_public_key(&self) -> Option<&EcPoint> {
+            self.t.peer_ephemeral.as_ref()
+        }
+
+        /// The shared secret `K` (x-coordinate of the ECDH point). Secret.
+        pub fn shared_secret(&self) -> Option<&[u8]> {
+            self.t.shared_secret.as_ref().map(SecretBytes::as_bytes)
+        }
+
+        /// The session keys, once the key agreement ran.
+        pub fn session_keys(&self) -> Option<&SessionKeys> {
+            self.t.keys.as_ref()
+        }
+
+        /// The parameter set of this run.
+        pub fn params(&self) -> PaceParams {
+            self.params
+        }
+    };
+}
+
+/// States of the chip side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChipState {
+    /// Created by MSE:Set AT; waiting for GA step 1.
+    AwaitNonceRequest,
+    /// Nonce sent; waiting for the terminal's mapping data (GA step 2).
+    AwaitMapping,
+    /// Generator mapped; waiting for the terminal's ephemeral key (GA step 3).
+    AwaitEphemeralKey,
+    /// Keys agreed; waiting for the terminal's token (GA step 4).
+    AwaitToken,
+    /// PACE succeeded: secure messaging with the session keys starts (SSC = 0).
+    Established,
+    /// A step failed; this run is over.
+    Failed,
+}
+
+impl ChipState {
+    fn name(self) -> &'static str {
+        match self {
+            ChipState::AwaitNonceRequest => "await-nonce-request",
+            ChipState::AwaitMapping => "await-mapping",
+            ChipState::AwaitEphemeralKey => "await-ephemeral-key",
+            ChipState::AwaitToken => "await-token",
+            ChipState::Established => "established",
+            ChipState::Failed => "failed",
+        }
+    }
+}
+
+/// The chip (PICC) side of PACE-GM.
+#[derive(Debug)]
+pub struct PaceChip {
+    params: PaceParams,
+    k_pi: SecretBytes,
+    state: ChipState,
+    map_key: Option<EcPrivateKey>,
+    eph_key: Option<EcPrivateKey>,
+    t: Transcript,
+}
+
+/// The result of a successful PACE run on the chip.
+#[derive(Debug, Clone)]
+pub struct ChipOutcome {
+    /// T_IC, to return in data object 86.
+    pub token: [u8; 8],
+    /// Keys for secure messaging (SSC starts at zero).
+    pub keys: SessionKeys,
+}
+
+impl PaceChip {
+    /// Starts a run after MSE:Set AT selected `params` and the password (the chip looks the
+    /// password up by its reference; the retry counter is checked before this).
+    pub fn new(params: PaceParams, password: &Password) -> Self {
+        PaceChip {
+            params,
+            k_pi: password.key(params.cipher),
+            state: ChipState::AwaitNonceRequest,
+            map_key: None,
+            eph_key: None,
+            t: Transcript::default(),
+        }
+    }
+
+    /// Current state.
+    pub fn state(&self) -> ChipState {
+        self.state
+    }
+
+    transcript_accessors!();
+
+    fn expect(&mut self, want: ChipState, step: &'static str) -> Result<()> {
+        if self.state == want {
+            Ok(())
+        } else {
+            let state = self.state.name();
+            self.state = ChipState::Failed;
+            Err(Error::OutOfOrder {
+                role: "PACE chip",
+                step,
+                state,
+            })
+        }
+    }
+
+    fn fail<T>(&mut self, r: Result<T>) -> Result<T> {
+        if r.is_err() {
+            self.state = ChipState::Failed;
+        }
+        r
+    }
+
+    /// GA step 1: chooses a random nonce `s` and returns `z = E(K_π, s)` for data object 80.
+    pub fn encrypted_nonce<R: RngCore + CryptoRng + ?Sized>(
+        &mut self,
+        rng: &mut R,
+    ) -> Result<Vec<u8>> {
+        let mut s = vec![0u8; NONCE_LEN];
+        if rng.try_fill_bytes(&mut s).is_err() {
+            self.state = ChipState::Failed;
+            return Err(Error::Rng);
+        }
+        self.encrypted_nonce_from(&SecretBytes::new(s))
+    }
+
+    /// GA step 1 with an explicit nonce (16 or 32 bytes).
+    pub fn encrypted_nonce_from(&mut self, s: &SecretBytes) -> Result<Vec<u8>> {
+        self.expect(ChipState::AwaitNonceRequest, "encrypted_nonce")?;
+        let r = (|| {
+            check_nonce_len(s.len(), "PACE nonce s")?;
+            nonce_cipher(&self.k_pi)?.cbc_encrypt(&[0; AES_BLOCK], s.as_bytes(), "PACE nonce s")
+        })();
+        let z = self.fail(r)?;
+        self.t.nonce = Some(s.clone());
+        self.state = ChipState::AwaitMapping;
+        Ok(z)
+    }
+
+    /// GA step 2: takes the terminal's mapping key (data object 81, `04||X||Y`), generates the
+    /// chip's mapping key pair, computes `G̃`, returns `PK_IC,map` for data object 82.
+    pub fn map_nonce<R: RngCore + CryptoRng + ?Sized>(
+        &mut self,
+        pk_pcd_map: &[u8],
+        rng: &mut R,
+    ) -> Result<EcPoint> {
+        let key = EcPrivateKey::generate(self.params.curve, rng);
+        let key = self.fail(key)?;
+        self.map_nonce_with_key(pk_pcd_map, key)
+    }
+
+    /// GA step 2 with an explicit mapping private key.
+    pub fn map_nonce_with_key(
+        &mut self,
+        pk_pcd_map: &[u8],
+        sk_ic_map: EcPrivateKey,
+    ) -> Result<EcPoint> {
+        self.expect(ChipState::AwaitMapping, "map_nonce")?;
+        let curve = self.params.curve;
+        let nonce = self.t.nonce.clone();
+        let r = (|| {
+            let peer = EcPoint::from_sec1(curve, pk_pcd_map, "PK_PCD,map")?;
+            let own = sk_ic_map.public_key()?;
+            let h = peer.mul(&sk_ic_map)?;
+            let s = nonce.ok_or(Error::OutOfOrder {
+                role: "PACE chip",
+                step: "map_nonce",
+                state: "no nonce",
+            })?;
+            let g = h.add_generator_multiple(s.as_bytes())?;
+            Ok((own, h, g))
+        })();
+        let (own, h, g) = self.fail(r)?;
+        self.t.mapping_point = Some(h);
+        self.t.generator = Some(g);
+        self.map_key = Some(sk_ic_map);
+        self.state = ChipState::AwaitEphemeralKey;
+        Ok(own)
+    }
+
+    /// GA step 3: takes the terminal's ephemeral key (data object 83), generates the chip's
+    /// ephemeral key pair on `G̃`, agrees on K and the session keys; returns `PK_IC` for 84.
+    pub fn key_agreement<R: RngCore + CryptoRng + ?Sized>(
+        &mut self,
+        pk_pcd: &[u8],
+        rng: &mut R,
+    ) -> Result<EcPoint> {
+        let key = EcPrivateKey::generate(self.params.curve, rng);
+        let key = self.fail(key)?;
+        self.key_agreement_with_key(pk_pcd, key)
+    }
+
+    /// GA step 3 with an explicit ephemeral private key.
+    pub fn key_agreement_with_key(
+        &mut self,
+        pk_pcd: &[u8],
+        sk_ic: EcPrivateKey,
+    ) -> Result<EcPoint> {
+        self.expect(ChipState::AwaitEphemeralKey, "key_agreement")?;
+        let r = agree(
+            self.params,
+            self.t.generator.as_ref(),
+            pk_pcd,
+            &sk_ic,
+            "PK_PCD",
+        );
+        let (own, peer, k) = self.fail(r)?;
+        self.t.keys = Some(SessionKeys::derive(k.as_bytes(), self.params.cipher));
+        self.t.shared_secret = Some(k);
+        self.t.own_ephemeral = Some(own.clone());
+        self.t.peer_ephemeral = Some(peer);
+        self.eph_key = Some(sk_ic);
+        self.map_key = None;
+        self.state = ChipState::AwaitToken;
+        Ok(own)
+    }
+
+    /// GA step 4: verifies the terminal's token T_PCD (data object 85). On success returns T_IC
+    /// for data object 86 and the session keys; on failure the run is over (and the caller
+    /// counts a failed password attempt).
+    pub fn verify_terminal_token(&mut self, t_pcd: &[u8]) -> Result<ChipOutcome> {
+        self.expect(ChipState::AwaitToken, "verify_terminal_token")?;
+        let r = (|| {
+            let (keys, own, peer) =
+                match (&self.t.keys, &self.t.own_ephemeral, &self.t.peer_ephemeral) {
+                    (Some(k), Some(o), Some(p)) => (k, o, p),
+                    _ => {
+                        return Err(Error::OutOfOrder {
+                            role: "PACE chip",
+                            step: "verify_terminal_token",
+                            state: "no keys",
+                        });
+                    }
+                };
+            let oid = self.params.protocol_oid();
+            let expected = authentication_token(keys, oid, own)?;
+            if !ct_eq(&expected, t_pcd) {
+                return Err(Error::TokenMismatch { peer: "terminal" });
+            }
+            Ok(ChipOutcome {
+                token: authentication_token(keys, oid, peer)?,
+                keys: keys.clone(),
+            })
+        })();
+        let out = self.fail(r)?;
+        self.eph_key = None;
+        self.state = ChipState::Established;
+        Ok(out)
+    }
+}
+
+/// Step 3 shared by both roles: validate the peer's ephemeral key, compute ours on `G̃`, refuse a
+/// reflected key, and return (own public, peer public, K = x(SK · PK_peer)).
+fn agree(
+    params: PaceParams,
+    generator: Option<&EcPoint>,
+    peer_bytes: &[u8],
+    sk: &EcPrivateKey,
+    what: &'static str,
+) -> Result<(EcPoint, EcPoint, SecretBytes)> {
+    let g = generator.ok_or(Error::OutOfOrder {
+        role: "PACE",
+        step: "key agreement",
+        state: "no mapped generator",
+    })?;
+    let peer = EcPoint::from_sec1(params.curve, peer_bytes, what)?;
+    let own = sk.public_key_on(g)?;
+    if own == peer {
+        return Err(Error::ReflectedPublicKey);
+    }
+    let shared = peer.mul(sk)?;
+    Ok((own, peer, SecretBytes::new(shared.x().to_vec())))
+}
+
+/// States of the terminal side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TerminalState {
+    /// MSE:Set AT sent; waiting for the encrypted nonce.
+    AwaitNonce,
+    /// Mapping key sent; waiting for the chip's mapping key.
+    AwaitMapping,
+    /// Ephemeral key sent; waiting for the chip's ephemeral key.
+    AwaitEphemeralKey,
+    /// Token sent; waiting for the chip's token.
+    AwaitToken,
+    /// PACE succeeded: the chip is authenticated and secure messaging starts (SSC = 0).
+    Established,
+    /// A step failed; this run is over.
+    Failed,
+}
+
+impl TerminalState {
+    fn name(self) -> &'static str {
+        match self {
+            TerminalState::AwaitNonce => "await-nonce",
+            TerminalState::AwaitMapping => "await-mapping",
+            TerminalState::AwaitEphemeralKey => "await-ephemeral-key",
+            TerminalState::AwaitToken => "await-token",
+            TerminalState::Established => "established",
+            TerminalState::Failed => "failed",
+        }
+    }
+}
+
+/// The terminal (PCD) side of PACE-GM.
+#[derive(Debug)]
+pub struct PaceTerminal {
+    params: PaceParams,
+    k_pi: SecretBytes,
+    state: TerminalState,
+    map_key: Option<EcPrivateKey>,
+    eph_key: Option<EcPrivateKey>,
+    t: Transcript,
+}
+
+impl PaceTerminal {
+    /// Starts a run with the parameters read from EF.CardAccess and the password the operator
+    /// gave. Send MSE:Set AT with [`PaceParams::protocol_oid`] and the password reference, then
+    /// GA step 1 with empty dynamic authentication data.
+    pub fn new(params: PaceParams, password: &Password) -> Self {
+        PaceTerminal {
+            params,
+            k_pi: password.key(params.cipher),
+            state: TerminalState::AwaitNonce,
+            map_key: None,
+            eph_key: None,
+            t: Transcript::default(),
+        }
+    }
+
+    /// Current state.
+    pub fn state(&self) -> TerminalState {
+        self.state
+    }
+
+    transcript_accessors!();
+
+    fn expect(&mut self, want: TerminalState, step: &'static str) -> Result<()> {
+        if self.state == want {
+            Ok(())
+        } else {
+            let state = self.state.name();
+            self.state = TerminalState::Failed;
+            Err(Error::OutOfOrder {
+                role: "PACE terminal",
+                step,
+                state,
+            })
+        }
+    }
+
+    fn fail<T>(&mut self, r: Result<T>) -> Result<T> {
+        if r.is_err() {
+            self.state = TerminalState::Failed;
+        }
+        r
+    }
+
+    /// After GA step 1: decrypts the nonce `z` (data object 80) with K_π, generates the mapping
+    /// key pair and returns `PK_PCD,map` for data object 81 of GA step 2.
+    pub fn process_nonce<R: RngCore + CryptoRng + ?Sized>(
+        &mut self,
+        z: &[u8],
+        rng: &mut R,
+    ) -> Result<EcPoint> {
+        let key = EcPrivateKey::generate(self.params.curve, rng);
+        let key = self.fail(key)?;
+        self.process_nonce_with_key(z, key)
+    }
+
+    /// [`Self::process_nonce`] with an explicit mapping private key.
+    pub fn process_nonce_with_key(
+        &mut self,
+        z: &[u8],
+        sk_pcd_map: EcPrivateKey,
+    ) -> Result<EcPoint> {
+        self.expect(TerminalState::AwaitNonce, "process_nonce")?;
+        let r = (|| {
+            check_nonce_len(z.len(), "PACE encrypted nonce z")?;
+            let s = nonce_cipher(&self.k_pi)?.cbc_decrypt(
+                &[0; AES_BLOCK],
+                z,
+                "PACE encrypted nonce z",
+            )?;
+            Ok((SecretBytes::new(s), sk_pcd_map.public_key()?))
+        })();
+        let (s, own) = self.fail(r)?;
+        self.t.nonce = Some(s);
+        self.map_key = Some(sk_pcd_map);
+        self.state = TerminalState::AwaitMapping;
+        Ok(own)
+    }
+
+    /// After GA step 2: takes `PK_IC,map` (data object 82), computes `H` and `G̃`, generates the
+    /// ephemeral key pair and returns `PK_PCD` for data object 83 of GA step 3.
+    pub fn process_mapping<R: RngCore + CryptoRng + ?Sized>(
+        &mut self,
+        pk_ic_map: &[u8],
+        rng: &mut R,
+    ) -> Result<EcPoint> {
+        let key = EcPrivateKey::generate(self.params.curve, rng);
+        let key = self.fail(key)?;
+        self.process_mapping_with_key(pk_ic_map, key)
+    }
+
+    /// [`Self::process_mapping`] with an explicit ephemeral private key.
+    pub fn process_mapping_with_key(
+        &mut self,
+        pk_ic_map: &[u8],
+        sk_pcd: EcPrivateKey,
+    ) -> Result<EcPoint> {
+        self.expect(TerminalState::AwaitMapping, "process_mapping")?;
+        let curve = self.params.curve;
+        let r = (|| {
+            let (map_key, s) = match (&self.map_key, &self.t.nonce) {
+                (Some(k), Some(s)) => (k, s),
+                _ => {
+                    return Err(Error::OutOfOrder {
+                        role: "PACE terminal",
+                        step: "process_mapping",
+                        state: "no mapping key",
+                    });
+                }
+            };
+            let peer = EcPoint::from_sec1(curve, pk_ic_map, "PK_IC,map")?;
+            let h = peer.mul(map_key)?;
+            let g = h.add_generator_multiple(s.as_bytes())?;
+            let own = sk_pcd.public_key_on(&g)?;
+            Ok((h, g, own))
+        })();
+        let (h, g, own) = self.fail(r)?;
+        self.t.mapping_point = Some(h);
+        self.t.generator = Some(g);
+        self.t.own_ephemeral = Some(own.clone());
+        self.map_key = None;
+        self.eph_key = Some(sk_pcd);
+        self.state = TerminalState::AwaitEphemeralKey;
+        Ok(own)
+    }
+
+    /// After GA step 3: takes `PK_IC` (data object 84), agrees on K and the session keys and
+    /// returns T_PCD for data object 85 of GA step 4.
+    pub fn process_ephemeral(&mut self, pk_ic: &[u8]) -> Result<[u8; 8]> {
+        self.expect(TerminalState::AwaitEphemeralKey, "process_ephemeral")?;
+        let params = self.params;
+        let r = (|| {
+            let sk = self.eph_key.as_ref().ok_or(Error::OutOfOrder {
+                role: "PACE terminal",
+                step: "process_ephemeral",
+                state: "no ephemeral key",
+            })?;
+            let (_, peer, k) = agree(params, self.t.generator.as_ref(), pk_ic, sk, "PK_IC")?;
+            let keys = SessionKeys::derive(k.as_bytes(), params.cipher);
+            let token = authentication_token(&keys, params.protocol_oid(), &peer)?;
+            Ok((peer, k, keys, token))
+        })();
+        let (peer, k, keys, token) = self.fail(r)?;
+        self.t.peer_ephemeral = Some(peer);
+        self.t.shared_secret = Some(k);
+        self.t.keys = Some(keys);
+        self.eph_key = None;
+        self.state = TerminalState::AwaitToken;
+        Ok(token)
+    }
+
+    /// After GA step 4: verifies T_IC (data object 86). On success the chip is authenticated
+    /// and the returned keys start secure messaging with SSC = 0.
+    pub fn verify_chip_token(&mut self, t_ic: &[u8]) -> Result<SessionKeys> {
+        self.expect(TerminalState::AwaitToken, "verify_chip_token")?;
+        let r = (|| {
+            let (keys, own) = match (&self.t.keys, &self.t.own_ephemeral) {
+                (Some(k), Some(o)) => (k, o),
+                _ => {
+                    return Err(Error::OutOfOrder {
+                        role: "PACE terminal",
+                        step: "verify_chip_token",
+                        state: "no keys",
+                    });
+                }
+            };
+            let expected = authentication_token(keys, self.params.protocol_oid(), own)?;
+            if ct_eq(&expected, t_ic) {
+                Ok(keys.clone())
+            } else {
+                Err(Error::TokenMismatch { peer: "chip" })
+            }
+        })();
+        let keys = self.fail(r)?;
+        self.state = TerminalState::Established;
+        Ok(keys)
+    }
+}

@@ -1,0 +1,196 @@
+//! Protocol identifiers (ICAO 9303-11 §9.2) and the parameter sets they select.
+//!
+//! OIDs are handled as DER content octets (no `06` tag, no length), the form in which they appear
+//! in MSE:Set AT (data object 80) and inside PACEInfo / ChipAuthenticationInfo.
+
+use crate::ec::{Curve, hex_upper};
+use crate::error::{Error, Result};
+use crate::sym::Cipher;
+
+/// id-PACE-ECDH-GM-AES-CBC-CMAC-128 (0.4.0.127.0.7.2.2.4.2.2).
+pub const ID_PACE_ECDH_GM_AES_128: &[u8] =
+    &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x04, 0x02, 0x02];
+/// id-PACE-ECDH-GM-AES-CBC-CMAC-192 (0.4.0.127.0.7.2.2.4.2.3).
+pub const ID_PACE_ECDH_GM_AES_192: &[u8] =
+    &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x04, 0x02, 0x03];
+/// id-PACE-ECDH-GM-AES-CBC-CMAC-256 (0.4.0.127.0.7.2.2.4.2.4).
+pub const ID_PACE_ECDH_GM_AES_256: &[u8] =
+    &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x04, 0x02, 0x04];
+
+/// id-CA-ECDH-3DES-CBC-CBC (0.4.0.127.0.7.2.2.3.2.1).
+pub const ID_CA_ECDH_3DES: &[u8] = &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x03, 0x02, 0x01];
+/// id-CA-ECDH-AES-CBC-CMAC-128 (0.4.0.127.0.7.2.2.3.2.2).
+pub const ID_CA_ECDH_AES_128: &[u8] = &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x03, 0x02, 0x02];
+/// id-CA-ECDH-AES-CBC-CMAC-192 (0.4.0.127.0.7.2.2.3.2.3).
+pub const ID_CA_ECDH_AES_192: &[u8] = &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x03, 0x02, 0x03];
+/// id-CA-ECDH-AES-CBC-CMAC-256 (0.4.0.127.0.7.2.2.3.2.4).
+pub const ID_CA_ECDH_AES_256: &[u8] = &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x03, 0x02, 0x04];
+
+/// id-PK-ECDH (0.4.0.127.0.7.2.2.1.2): the algorithm of a ChipAuthenticationPublicKeyInfo.
+pub const ID_PK_ECDH: &[u8] = &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x01, 0x02];
+
+/// ecdsa-plain-SHA224 (0.4.0.127.0.7.1.1.4.1.2).
+pub const ECDSA_PLAIN_SHA224: &[u8] = &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x01, 0x01, 0x04, 0x01, 0x02];
+/// ecdsa-plain-SHA256 (0.4.0.127.0.7.1.1.4.1.3).
+pub const ECDSA_PLAIN_SHA256: &[u8] = &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x01, 0x01, 0x04, 0x01, 0x03];
+/// ecdsa-plain-SHA384 (0.4.0.127.0.7.1.1.4.1.4).
+pub const ECDSA_PLAIN_SHA384: &[u8] = &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x01, 0x01, 0x04, 0x01, 0x04];
+/// ecdsa-plain-SHA512 (0.4.0.127.0.7.1.1.4.1.5).
+pub const ECDSA_PLAIN_SHA512: &[u8] = &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x01, 0x01, 0x04, 0x01, 0x05];
+
+/// The full DER encoding `06 len content` of an OID given by its content octets.
+pub fn oid_der(content: &[u8]) -> Vec<u8> {
+    let mut out = vec![0x06];
+    crate::tlv::push_len(&mut out, content.len());
+    out.extend_from_slice(content);
+    out
+}
+
+/// A PACE parameter set: ECDH Generic Mapping with AES, on one curve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PaceParams {
+    /// Cipher of the session (and of the nonce encryption): AES-128, -192 or -256.
+    pub cipher: Cipher,
+    /// Domain parameters.
+    pub curve: Curve,
+}
+
+impl PaceParams {
+    /// The parameters named by a PACE protocol OID (content octets) and a standardized domain
+    /// parameter ID, as in PACEInfo or MSE:Set AT.
+    pub fn new(protocol_oid: &[u8], parameter_id: u32) -> Result<Self> {
+        let cipher = if protocol_oid == ID_PACE_ECDH_GM_AES_128 {
+            Cipher::Aes128
+        } else if protocol_oid == ID_PACE_ECDH_GM_AES_192 {
+            Cipher::Aes192
+        } else if protocol_oid == ID_PACE_ECDH_GM_AES_256 {
+            Cipher::Aes256
+        } else {
+            return Err(Error::UnsupportedOid {
+                what: "PACE protocol (ECDH-GM-AES)",
+                oid_hex: hex_upper(protocol_oid),
+            });
+        };
+        Ok(PaceParams {
+            cipher,
+            curve: Curve::from_parameter_id(parameter_id)?,
+        })
+    }
+
+    /// The protocol OID content octets.
+    pub fn protocol_oid(&self) -> &'static [u8] {
+        match self.cipher {
+            Cipher::Aes192 => ID_PACE_ECDH_GM_AES_192,
+            Cipher::Aes256 => ID_PACE_ECDH_GM_AES_256,
+            _ => ID_PACE_ECDH_GM_AES_128,
+        }
+    }
+
+    /// The standardized domain parameter ID.
+    pub fn parameter_id(&self) -> u32 {
+        self.curve.parameter_id()
+    }
+}
+
+/// A Chip Authentication protocol (ECDH, CA version 1 as profiled by ICAO 9303-11 §6.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CaParams {
+    /// Cipher of the new secure-messaging session.
+    pub cipher: Cipher,
+}
+
+impl CaParams {
+    /// The parameters named by a CA protocol OID (content octets) from ChipAuthenticationInfo.
+    pub fn new(protocol_oid: &[u8]) -> Result<Self> {
+        let cipher = if protocol_oid == ID_CA_ECDH_3DES {
+            Cipher::Tdes
+        } else if protocol_oid == ID_CA_ECDH_AES_128 {
+            Cipher::Aes128
+        } else if protocol_oid == ID_CA_ECDH_AES_192 {
+            Cipher::Aes192
+        } else if protocol_oid == ID_CA_ECDH_AES_256 {
+            Cipher::Aes256
+        } else {
+            return Err(Error::UnsupportedOid {
+                what: "Chip Authentication protocol (ECDH)",
+                oid_hex: hex_upper(protocol_oid),
+            });
+        };
+        Ok(CaParams { cipher })
+    }
+
+    /// The protocol OID content octets.
+    pub fn protocol_oid(&self) -> &'static [u8] {
+        match self.cipher {
+            Cipher::Tdes => ID_CA_ECDH_3DES,
+            Cipher::Aes128 => ID_CA_ECDH_AES_128,
+            Cipher::Aes192 => ID_CA_ECDH_AES_192,
+            Cipher::Aes256 => ID_CA_ECDH_AES_256,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn oid_der_matches_shared_vectors() {
+        // oids.der in the shared ICAO vector file.
+        assert_eq!(
+            hex_upper(&oid_der(ID_PACE_ECDH_GM_AES_128)),
+            "060A04007F00070202040202"
+        );
+        assert_eq!(
+            hex_upper(&oid_der(ID_CA_ECDH_3DES)),
+            "060A04007F00070202030201"
+        );
+        assert_eq!(hex_upper(&oid_der(ID_PK_ECDH)), "060904007F000702020102");
+        assert_eq!(
+            hex_upper(&oid_der(ECDSA_PLAIN_SHA256)),
+            "060A04007F00070101040103"
+        );
+    }
+
+    #[test]
+    fn pace_params_by_oid_and_id() {
+        let p = PaceParams::new(ID_PACE_ECDH_GM_AES_128, 13).unwrap();
+        assert_eq!(p.cipher, Cipher::Aes128);
+        assert_eq!(p.curve, Curve::BrainpoolP256r1);
+        assert_eq!(p.protocol_oid(), ID_PACE_ECDH_GM_AES_128);
+        let p = PaceParams::new(ID_PACE_ECDH_GM_AES_256, 12).unwrap();
+        assert_eq!(
+            (p.cipher, p.curve, p.parameter_id()),
+            (Cipher::Aes256, Curve::NistP256, 12)
+        );
+        assert_eq!(
+            PaceParams::new(ID_PACE_ECDH_GM_AES_192, 12)
+                .unwrap()
+                .protocol_oid(),
+            ID_PACE_ECDH_GM_AES_192
+        );
+        // DH-GM (…4.1.2) and IM (…4.4.2) are not implemented.
+        let dh = [0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x04, 0x01, 0x02];
+        assert!(matches!(
+            PaceParams::new(&dh, 0),
+            Err(Error::UnsupportedOid { .. })
+        ));
+        assert!(matches!(
+            PaceParams::new(ID_PACE_ECDH_GM_AES_128, 15),
+            Err(Error::UnsupportedDomainParameters(15))
+        ));
+    }
+
+    #[test]
+    fn ca_params_by_oid() {
+        for oid in [
+            ID_CA_ECDH_3DES,
+            ID_CA_ECDH_AES_128,
+            ID_CA_ECDH_AES_192,
+            ID_CA_ECDH_AES_256,
+        ] {
+            assert_eq!(CaParams::new(oid).unwrap().protocol_oid(), oid);
+        }
+        assert!(CaParams::new(ID_PACE_ECDH_GM_AES_128).is_err());
+    }
+}
