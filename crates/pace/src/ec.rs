@@ -321,10 +321,6 @@ impl EcPrivateKey {
     pub fn public_key_on(&self, generator: &EcPoint) -> Result<EcPoint> {
         generator.mul(self)
     }
-
-    pub(crate) fn raw(&self) -> &[u8; FIELD_LEN] {
-        &self.d
-    }
 }
 
 // ---------------------------------------------------------------------------------------------

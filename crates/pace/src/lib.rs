@@ -13,14 +13,20 @@
 //! Timing: see [`ec`] — brainpoolP256r1 arithmetic is variable-time here.
 #![forbid(unsafe_code)]
 
+pub mod aa;
+pub mod ca;
 pub mod ec;
 pub mod error;
 pub mod pace;
 pub mod params;
 pub mod password;
+pub mod retry;
+pub mod sm;
 pub mod sym;
 pub mod tlv;
 
+pub use aa::{AaHash, AaSigner, SignatureForm};
+pub use ca::{CaTerminal, chip_authenticate, mse_set_kat_data, parse_mse_set_kat};
 pub use ec::{Curve, EcPoint, EcPrivateKey};
 pub use error::{Error, Result};
 pub use pace::{
@@ -29,5 +35,7 @@ pub use pace::{
 };
 pub use params::{CaParams, PaceParams};
 pub use password::{Password, PasswordKind, check_digit, mrz_information, vietnam_can};
+pub use retry::{RetryCounter, RetryPolicy, RetryStatus};
+pub use sm::{AesSm, SmCipher};
 pub use sym::{Cipher, SecretBytes};
 pub use tlv::{DynamicAuthData, MseSetAt, public_key_data_object};

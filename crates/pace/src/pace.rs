@@ -105,7 +105,7 @@ fn nonce_cipher(k_pi: &SecretBytes) -> Result<Aes> {
 }
 
 fn check_nonce_len(len: usize, what: &'static str) -> Result<()> {
-    if len == 0 || len % AES_BLOCK != 0 || len > 2 * AES_BLOCK {
+    if len == 0 || !len.is_multiple_of(AES_BLOCK) || len > 2 * AES_BLOCK {
         return Err(Error::BadLength {
             what,
             expected: "16 or 32".into(),

@@ -230,7 +230,7 @@ impl Aes {
 }
 
 fn check_blocks(len: usize, what: &'static str) -> Result<()> {
-    if len == 0 || len % AES_BLOCK != 0 {
+    if len == 0 || !len.is_multiple_of(AES_BLOCK) {
         Err(Error::BadCiphertextLength {
             what,
             len,

@@ -82,7 +82,7 @@ fn read_item<'a>(data: &'a [u8], at: usize, context: &'static str) -> Result<Ite
 }
 
 /// Parses a sequence of TLVs with one-byte tags that fills `data` exactly.
-fn read_flat(data: &[u8], context: &'static str) -> Result<Vec<(u8, Vec<u8>)>> {
+pub(crate) fn read_flat(data: &[u8], context: &'static str) -> Result<Vec<(u8, Vec<u8>)>> {
     let mut out = Vec::new();
     let mut at = 0;
     while at < data.len() {
