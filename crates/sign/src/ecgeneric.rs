@@ -1,0 +1,303 @@
+//! Short-Weierstrass curve parameters of the curves found on real documents, used to map
+//! explicit ECParameters (Part 12 asks for them; OpenSSL 3 refuses them) to a known curve, and a
+//! plain ECDSA verifier over any of them. RustCrypto has no brainpoolP512r1 and its brainpool
+//! crates of our `elliptic-curve` generation carry no arithmetic, so brainpool signatures are
+//! verified here with big integers: public data only, so constant time is not needed.
+//! Parameters are from SEC 2 / FIPS 186-4 and RFC 5639 (printed by `openssl ecparam -param_enc
+//! explicit`).
+
+use crate::oids;
+use der::asn1::ObjectIdentifier;
+use num_bigint::BigUint;
+
+/// A named prime curve `y^2 = x^3 + ax + b (mod p)` with base point G of order n.
+#[derive(Debug)]
+pub struct KnownCurve {
+    pub id: CurveId,
+    pub name: &'static str,
+    pub oid: ObjectIdentifier,
+    pub p: &'static str,
+    pub a: &'static str,
+    pub b: &'static str,
+    /// Uncompressed base point `04 || X || Y`.
+    pub g: &'static str,
+    pub n: &'static str,
+}
+
+/// The curves we know.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CurveId {
+    P256,
+    P384,
+    P521,
+    BrainpoolP256r1,
+    BrainpoolP384r1,
+    BrainpoolP512r1,
+}
+
+/// All known curves.
+pub static CURVES: &[KnownCurve] = &[
+    KnownCurve {
+        id: CurveId::P256,
+        name: "P-256",
+        oid: oids::P256,
+        p: "FFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFF",
+        a: "FFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFC",
+        b: "5AC635D8AA3A93E7B3EBBD55769886BC651D06B0CC53B0F63BCE3C3E27D2604B",
+        g: "046B17D1F2E12C4247F8BCE6E563A440F277037D812DEB33A0F4A13945D898C2964FE342E2FE1A7F9B8EE7EB4A7C0F9E162BCE33576B315ECECBB6406837BF51F5",
+        n: "FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551",
+    },
+    KnownCurve {
+        id: CurveId::P384,
+        name: "P-384",
+        oid: oids::P384,
+        p: "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFFFF0000000000000000FFFFFFFF",
+        a: "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFFFF0000000000000000FFFFFFFC",
+        b: "B3312FA7E23EE7E4988E056BE3F82D19181D9C6EFE8141120314088F5013875AC656398D8A2ED19D2A85C8EDD3EC2AEF",
+        g: "04AA87CA22BE8B05378EB1C71EF320AD746E1D3B628BA79B9859F741E082542A385502F25DBF55296C3A545E3872760AB73617DE4A96262C6F5D9E98BF9292DC29F8F41DBD289A147CE9DA3113B5F0B8C00A60B1CE1D7E819D7A431D7C90EA0E5F",
+        n: "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77AECEC196ACCC52973",
+    },
+    KnownCurve {
+        id: CurveId::P521,
+        name: "P-521",
+        oid: oids::P521,
+        p: "1FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF",
+        a: "1FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC",
+        b: "51953EB9618E1C9A1F929A21A0B68540EEA2DA725B99B315F3B8B489918EF109E156193951EC7E937B1652C0BD3BB1BF073573DF883D2C34F1EF451FD46B503F00",
+        g: "0400C6858E06B70404E9CD9E3ECB662395B4429C648139053FB521F828AF606B4D3DBAA14B5E77EFE75928FE1DC127A2FFA8DE3348B3C1856A429BF97E7E31C2E5BD66011839296A789A3BC0045C8A5FB42C7D1BD998F54449579B446817AFBD17273E662C97EE72995EF42640C550B9013FAD0761353C7086A272C24088BE94769FD16650",
+        n: "1FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFA51868783BF2F966B7FCC0148F709A5D03BB5C9B8899C47AEBB6FB71E91386409",
+    },
+    KnownCurve {
+        id: CurveId::BrainpoolP256r1,
+        name: "brainpoolP256r1",
+        oid: oids::BRAINPOOL_P256R1,
+        p: "A9FB57DBA1EEA9BC3E660A909D838D726E3BF623D52620282013481D1F6E5377",
+        a: "7D5A0975FC2C3057EEF67530417AFFE7FB8055C126DC5C6CE94A4B44F330B5D9",
+        b: "26DC5C6CE94A4B44F330B5D9BBD77CBF958416295CF7E1CE6BCCDC18FF8C07B6",
+        g: "048BD2AEB9CB7E57CB2C4B482FFC81B7AFB9DE27E1E3BD23C23A4453BD9ACE3262547EF835C3DAC4FD97F8461A14611DC9C27745132DED8E545C1D54C72F046997",
+        n: "A9FB57DBA1EEA9BC3E660A909D838D718C397AA3B561A6F7901E0E82974856A7",
+    },
+    KnownCurve {
+        id: CurveId::BrainpoolP384r1,
+        name: "brainpoolP384r1",
+        oid: oids::BRAINPOOL_P384R1,
+        p: "8CB91E82A3386D280F5D6F7E50E641DF152F7109ED5456B412B1DA197FB71123ACD3A729901D1A71874700133107EC53",
+        a: "7BC382C63D8C150C3C72080ACE05AFA0C2BEA28E4FB22787139165EFBA91F90F8AA5814A503AD4EB04A8C7DD22CE2826",
+        b: "4A8C7DD22CE28268B39B55416F0447C2FB77DE107DCD2A62E880EA53EEB62D57CB4390295DBC9943AB78696FA504C11",
+        g: "041D1C64F068CF45FFA2A63A81B7C13F6B8847A3E77EF14FE3DB7FCAFE0CBD10E8E826E03436D646AAEF87B2E247D4AF1E8ABE1D7520F9C2A45CB1EB8E95CFD55262B70B29FEEC5864E19C054FF99129280E4646217791811142820341263C5315",
+        n: "8CB91E82A3386D280F5D6F7E50E641DF152F7109ED5456B31F166E6CAC0425A7CF3AB6AF6B7FC3103B883202E9046565",
+    },
+    KnownCurve {
+        id: CurveId::BrainpoolP512r1,
+        name: "brainpoolP512r1",
+        oid: oids::BRAINPOOL_P512R1,
+        p: "AADD9DB8DBE9C48B3FD4E6AE33C9FC07CB308DB3B3C9D20ED6639CCA703308717D4D9B009BC66842AECDA12AE6A380E62881FF2F2D82C68528AA6056583A48F3",
+        a: "7830A3318B603B89E2327145AC234CC594CBDD8D3DF91610A83441CAEA9863BC2DED5D5AA8253AA10A2EF1C98B9AC8B57F1117A72BF2C7B9E7C1AC4D77FC94CA",
+        b: "3DF91610A83441CAEA9863BC2DED5D5AA8253AA10A2EF1C98B9AC8B57F1117A72BF2C7B9E7C1AC4D77FC94CADC083E67984050B75EBAE5DD2809BD638016F723",
+        g: "0481AEE4BDD82ED9645A21322E9C4C6A9385ED9F70B5D916C1B43B62EEF4D0098EFF3B1F78E2D0D48D50D1687B93B97D5F7C6D5047406A5E688B352209BCB9F8227DDE385D566332ECC0EABFA9CF7822FDF209F70024A57B1AA000C55B881F8111B2DCDE494A5F485E5BCA4BD88A2763AED1CA2B2FA8F0540678CD1E0F3AD80892",
+        n: "AADD9DB8DBE9C48B3FD4E6AE33C9FC07CB308DB3B3C9D20ED6639CCA70330870553E5C414CA92619418661197FAC10471DB1D381085DDADDB58796829CA90069",
+    },
+];
+
+fn big(h: &str) -> BigUint {
+    BigUint::parse_bytes(h.as_bytes(), 16).unwrap_or_default()
+}
+
+impl KnownCurve {
+    /// Looks a curve up by its named-curve OID.
+    pub fn by_oid(oid: &ObjectIdentifier) -> Option<&'static KnownCurve> {
+        CURVES.iter().find(|c| &c.oid == oid)
+    }
+    /// Finds the curve whose p, a, b, G and n equal the given explicit parameters.
+    pub fn by_params(
+        p: &[u8],
+        a: &[u8],
+        b: &[u8],
+        g: &[u8],
+        n: &[u8],
+    ) -> Option<&'static KnownCurve> {
+        let eq = |x: &[u8], h: &str| BigUint::from_bytes_be(x) == big(h);
+        CURVES.iter().find(|c| {
+            eq(p, c.p) && eq(a, c.a) && eq(b, c.b) && eq(n, c.n) && {
+                // G must be given uncompressed (compressed base points are not mapped).
+                hex::encode_upper(g) == c.g
+            }
+        })
+    }
+    /// Field element size in bytes.
+    pub fn field_len(&self) -> usize {
+        big(self.p).bits().div_ceil(8) as usize
+    }
+}
+
+/// Jacobian point; Z = 0 is the point at infinity.
+#[derive(Clone)]
+struct Jac {
+    x: BigUint,
+    y: BigUint,
+    z: BigUint,
+}
+
+struct Field<'a> {
+    p: &'a BigUint,
+    a: &'a BigUint,
+}
+
+impl Field<'_> {
+    fn sub(&self, x: &BigUint, y: &BigUint) -> BigUint {
+        ((x + self.p) - (y % self.p)) % self.p
+    }
+    fn mul(&self, x: &BigUint, y: &BigUint) -> BigUint {
+        (x * y) % self.p
+    }
+    fn double(&self, q: &Jac) -> Jac {
+        if q.z == BigUint::ZERO || q.y == BigUint::ZERO {
+            return inf();
+        }
+        let y2 = self.mul(&q.y, &q.y);
+        let s = self.mul(&(BigUint::from(4u8) * &q.x), &y2);
+        let z2 = self.mul(&q.z, &q.z);
+        let z4 = self.mul(&z2, &z2);
+        let m = (BigUint::from(3u8) * self.mul(&q.x, &q.x) + self.mul(self.a, &z4)) % self.p;
+        let x3 = self.sub(&self.mul(&m, &m), &((BigUint::from(2u8) * &s) % self.p));
+        let y4 = self.mul(&y2, &y2);
+        let y3 = self.sub(
+            &self.mul(&m, &self.sub(&s, &x3)),
+            &((BigUint::from(8u8) * y4) % self.p),
+        );
+        let z3 = self.mul(&(BigUint::from(2u8) * &q.y), &q.z);
+        Jac {
+            x: x3,
+            y: y3,
+            z: z3,
+        }
+    }
+    fn add(&self, p1: &Jac, p2: &Jac) -> Jac {
+        if p1.z == BigUint::ZERO {
+            return p2.clone();
+        }
+        if p2.z == BigUint::ZERO {
+            return p1.clone();
+        }
+        let z1z1 = self.mul(&p1.z, &p1.z);
+        let z2z2 = self.mul(&p2.z, &p2.z);
+        let u1 = self.mul(&p1.x, &z2z2);
+        let u2 = self.mul(&p2.x, &z1z1);
+        let s1 = self.mul(&p1.y, &self.mul(&p2.z, &z2z2));
+        let s2 = self.mul(&p2.y, &self.mul(&p1.z, &z1z1));
+        if u1 == u2 {
+            return if s1 == s2 { self.double(p1) } else { inf() };
+        }
+        let h = self.sub(&u2, &u1);
+        let r = self.sub(&s2, &s1);
+        let h2 = self.mul(&h, &h);
+        let h3 = self.mul(&h2, &h);
+        let u1h2 = self.mul(&u1, &h2);
+        let x3 = self.sub(
+            &self.sub(&self.mul(&r, &r), &h3),
+            &((BigUint::from(2u8) * &u1h2) % self.p),
+        );
+        let y3 = self.sub(&self.mul(&r, &self.sub(&u1h2, &x3)), &self.mul(&s1, &h3));
+        let z3 = self.mul(&h, &self.mul(&p1.z, &p2.z));
+        Jac {
+            x: x3,
+            y: y3,
+            z: z3,
+        }
+    }
+    fn mul_scalar(&self, k: &BigUint, q: &Jac) -> Jac {
+        let mut acc = inf();
+        for i in (0..k.bits()).rev() {
+            acc = self.double(&acc);
+            if k.bit(i) {
+                acc = self.add(&acc, q);
+            }
+        }
+        acc
+    }
+    fn affine_x(&self, q: &Jac) -> Option<BigUint> {
+        if q.z == BigUint::ZERO {
+            return None;
+        }
+        let zinv = q.z.modpow(&(self.p - BigUint::from(2u8)), self.p);
+        let zinv2 = self.mul(&zinv, &zinv);
+        Some(self.mul(&q.x, &zinv2))
+    }
+}
+
+fn inf() -> Jac {
+    Jac {
+        x: BigUint::from(1u8),
+        y: BigUint::from(1u8),
+        z: BigUint::ZERO,
+    }
+}
+
+fn parse_point(curve: &KnownCurve, point: &[u8]) -> Option<(BigUint, BigUint)> {
+    let l = curve.field_len();
+    if point.len() != 1 + 2 * l || point[0] != 0x04 {
+        return None;
+    }
+    Some((
+        BigUint::from_bytes_be(&point[1..=l]),
+        BigUint::from_bytes_be(&point[1 + l..]),
+    ))
+}
+
+/// ECDSA verification (SEC 1 §4.1.4) of `(r, s)` over the message digest `digest` with the
+/// uncompressed public point `point`. Returns false on any malformed input.
+pub fn ecdsa_verify(curve: &KnownCurve, point: &[u8], digest: &[u8], r: &[u8], s: &[u8]) -> bool {
+    let p = big(curve.p);
+    let a = big(curve.a);
+    let b = big(curve.b);
+    let n = big(curve.n);
+    let f = Field { p: &p, a: &a };
+    let Some((qx, qy)) = parse_point(curve, point) else {
+        return false;
+    };
+    if qx >= p || qy >= p {
+        return false;
+    }
+    // Q on the curve.
+    let lhs = f.mul(&qy, &qy);
+    let rhs = (f.mul(&f.mul(&qx, &qx), &qx) + f.mul(&a, &qx) + &b) % &p;
+    if lhs != rhs {
+        return false;
+    }
+    let Some((gx, gy)) = hex::decode(curve.g)
+        .ok()
+        .and_then(|g| parse_point(curve, &g))
+    else {
+        return false;
+    };
+    let r = BigUint::from_bytes_be(r);
+    let s = BigUint::from_bytes_be(s);
+    if r == BigUint::ZERO || s == BigUint::ZERO || r >= n || s >= n {
+        return false;
+    }
+    let nbits = n.bits();
+    let mut e = BigUint::from_bytes_be(digest);
+    let dbits = 8 * digest.len() as u64;
+    if dbits > nbits {
+        e >>= dbits - nbits;
+    }
+    let w = s.modpow(&(&n - BigUint::from(2u8)), &n);
+    let u1 = (&e * &w) % &n;
+    let u2 = (&r * &w) % &n;
+    let one = BigUint::from(1u8);
+    let g = Jac {
+        x: gx,
+        y: gy,
+        z: one.clone(),
+    };
+    let q = Jac {
+        x: qx,
+        y: qy,
+        z: one,
+    };
+    let sum = f.add(&f.mul_scalar(&u1, &g), &f.mul_scalar(&u2, &q));
+    match f.affine_x(&sum) {
+        Some(x) => x % &n == r,
+        None => false,
+    }
+}
