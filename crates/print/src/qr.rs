@@ -1,0 +1,91 @@
+//! The QR code: the payload of the card generation (see `citizen`), error correction level M,
+//! drawn with its 4-module quiet zone on whole device pixels so every module is crisp.
+
+use crate::error::PrintError;
+use citizen::Record;
+use qrcode::{EcLevel, QrCode};
+
+/// Modules of a code plus its placement in pixels.
+#[derive(Debug, Clone)]
+pub struct QrLayout {
+    /// Dark modules, row-major, `width` × `width`.
+    pub dark: Vec<bool>,
+    pub width: usize,
+    pub module_px: u32,
+    /// Top-left of the first module (inside the quiet zone), in px.
+    pub x_px: u32,
+    pub y_px: u32,
+    /// The whole zone (quiet zone included), in px.
+    pub zone: (u32, u32, u32),
+}
+
+pub const QUIET_ZONE: usize = 4;
+
+/// Encodes `payload` and fits it, quiet zone included, in the square zone at (`x`, `y`) of
+/// `size` px.
+pub fn layout(id: &str, payload: &str, x: u32, y: u32, size: u32) -> Result<QrLayout, PrintError> {
+    let code =
+        QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::M).map_err(|e| {
+            PrintError::Qr {
+                id: id.to_string(),
+                reason: format!("cannot encode {} bytes: {e}", payload.len()),
+            }
+        })?;
+    let width = code.width();
+    let total = (width + 2 * QUIET_ZONE) as u32;
+    let module_px = size / total;
+    if module_px < 2 {
+        return Err(PrintError::Qr {
+            id: id.to_string(),
+            reason: format!(
+                "{width} modules need at least {} px, the zone has {size} px at this resolution",
+                total * 2
+            ),
+        });
+    }
+    let offset = (size - module_px * total) / 2 + module_px * QUIET_ZONE as u32;
+    Ok(QrLayout {
+        dark: code
+            .to_colors()
+            .iter()
+            .map(|c| *c == qrcode::Color::Dark)
+            .collect(),
+        width,
+        module_px,
+        x_px: x + offset,
+        y_px: y + offset,
+        zone: (x, y, size),
+    })
+}
+
+/// The QR payload of the card generation.
+///
+/// The generation rules live in `citizen::qr_payload` when that crate provides it; until then
+/// this is the same format from vietnam-cccd.md §4.3: 2021 has 7 `|`-separated fields
+/// (ID, old CMND, full name, DOB ddmmyyyy, Nam/Nữ, place of residence, issue date ddmmyyyy),
+/// 2024 the same 7 followed by 4 empty fields.
+pub fn payload_for(record: &Record) -> String {
+    local_qr_payload(record)
+}
+
+fn local_qr_payload(r: &Record) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let sex = match r.sex {
+        citizen::Sex::Male => "Nam",
+        citizen::Sex::Female => "Nữ",
+    };
+    let mut s = format!(
+        "{}|{}|{}|{}|{}|{}|{}",
+        r.id_number,
+        r.old_id_number.as_deref().unwrap_or(""),
+        r.full_name,
+        r.date_of_birth.format("%d%m%Y"),
+        sex,
+        r.place_of_residence,
+        r.date_of_issue.format("%d%m%Y"),
+    );
+    if r.card_generation == citizen::CardGeneration::Cancuoc2024 {
+        s.push_str("||||");
+    }
+    s.nfc().collect()
+}
