@@ -24,6 +24,16 @@ pub enum CardGeneration {
     Cancuoc2024,
 }
 
+impl CardGeneration {
+    /// The name used in record files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CardGeneration::Cccd2021 => "cccd-2021",
+            CardGeneration::Cancuoc2024 => "cancuoc-2024",
+        }
+    }
+}
+
 /// The card's expiry: a date, or none ("Không thời hạn", issued at age 58 or later).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Expiry {

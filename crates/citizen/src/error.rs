@@ -1,0 +1,106 @@
+//! The crate's error: which record, which field, which rule, and why.
+
+use thiserror::Error;
+
+/// Names a record in messages: its ID number when known, and where it sits in its file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecordRef {
+    pub id_number: Option<String>,
+    /// 1-based line (JSONL, CSV: the line where the record starts).
+    pub line: Option<usize>,
+}
+
+impl std::fmt::Display for RecordRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (&self.id_number, self.line) {
+            (Some(id), Some(l)) => write!(f, "record {id} (line {l})"),
+            (Some(id), None) => write!(f, "record {id}"),
+            (None, Some(l)) => write!(f, "record at line {l}"),
+            (None, None) => write!(f, "record"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum RecordError {
+    /// The record could not be read: malformed JSON/CSV, an unknown or missing key, a wrong
+    /// JSON type. `rule` is a stable code (`syntax.*`).
+    #[error("{record}: {reason} [{rule}]")]
+    Syntax {
+        record: RecordRef,
+        rule: &'static str,
+        reason: String,
+    },
+    /// A field breaks a validation rule. `rule` is a stable code such as `id.province`.
+    #[error("{record}: {field}: {reason} [{rule}]")]
+    Invalid {
+        record: RecordRef,
+        field: &'static str,
+        rule: &'static str,
+        reason: String,
+    },
+    /// The input file itself cannot be read.
+    #[error("{path}: {reason}")]
+    File { path: String, reason: String },
+}
+
+impl RecordError {
+    /// The stable rule code (`file` for file errors).
+    pub fn rule(&self) -> &'static str {
+        match self {
+            RecordError::Syntax { rule, .. } | RecordError::Invalid { rule, .. } => rule,
+            RecordError::File { .. } => "file",
+        }
+    }
+
+    /// The field at fault, for validation errors.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            RecordError::Invalid { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// The same error located at a line of its file.
+    pub fn at_line(mut self, line: usize) -> Self {
+        match &mut self {
+            RecordError::Syntax { record, .. } | RecordError::Invalid { record, .. } => {
+                record.line = Some(line)
+            }
+            RecordError::File { .. } => {}
+        }
+        self
+    }
+
+    pub(crate) fn invalid(
+        id: &str,
+        field: &'static str,
+        rule: &'static str,
+        reason: impl Into<String>,
+    ) -> Self {
+        RecordError::Invalid {
+            record: RecordRef {
+                id_number: (!id.is_empty()).then(|| id.to_string()),
+                line: None,
+            },
+            field,
+            rule,
+            reason: reason.into(),
+        }
+    }
+
+    pub(crate) fn syntax(
+        line: Option<usize>,
+        rule: &'static str,
+        reason: impl Into<String>,
+    ) -> Self {
+        RecordError::Syntax {
+            record: RecordRef {
+                id_number: None,
+                line,
+            },
+            rule,
+            reason: reason.into(),
+        }
+    }
+}
