@@ -1,2 +1,24 @@
-//! Card-reader I/O: APDUs, transports (PC/SC, in-process), secure messaging, BAC, personalization and inspection.
+//! Card-reader I/O: APDUs, transports (PC/SC, in-process), secure messaging, BAC, personalization
+//! and inspection.
+//!
+//! Shared with the chip side (`vchip`): [`apdu`] (the one APDU encoder/parser), [`sw`],
+//! [`sm`] (secure messaging, both directions), [`bac`] (terminal and chip halves), [`profile`]
+//! (firmware profiles) and the [`transport`] traits the in-process chip implements.
 #![forbid(unsafe_code)]
+
+pub mod apdu;
+pub mod bac;
+pub mod crypto;
+pub mod error;
+pub mod profile;
+pub mod sm;
+pub mod sw;
+pub mod tlv;
+pub mod transport;
+
+pub use apdu::{Command, Response};
+pub use error::Error;
+pub use profile::Profile;
+pub use sm::SecureChannel;
+pub use sw::StatusWord;
+pub use transport::{Exchange, Transmit, Transport};
