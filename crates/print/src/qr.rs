@@ -58,34 +58,7 @@ pub fn layout(id: &str, payload: &str, x: u32, y: u32, size: u32) -> Result<QrLa
     })
 }
 
-/// The QR payload of the card generation.
-///
-/// The generation rules live in `citizen::qr_payload` when that crate provides it; until then
-/// this is the same format from vietnam-cccd.md §4.3: 2021 has 7 `|`-separated fields
-/// (ID, old CMND, full name, DOB ddmmyyyy, Nam/Nữ, place of residence, issue date ddmmyyyy),
-/// 2024 the same 7 followed by 4 empty fields.
+/// The QR payload of the card generation (the rules live in `citizen`).
 pub fn payload_for(record: &Record) -> String {
-    local_qr_payload(record)
-}
-
-fn local_qr_payload(r: &Record) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    let sex = match r.sex {
-        citizen::Sex::Male => "Nam",
-        citizen::Sex::Female => "Nữ",
-    };
-    let mut s = format!(
-        "{}|{}|{}|{}|{}|{}|{}",
-        r.id_number,
-        r.old_id_number.as_deref().unwrap_or(""),
-        r.full_name,
-        r.date_of_birth.format("%d%m%Y"),
-        sex,
-        r.place_of_residence,
-        r.date_of_issue.format("%d%m%Y"),
-    );
-    if r.card_generation == citizen::CardGeneration::Cancuoc2024 {
-        s.push_str("||||");
-    }
-    s.nfc().collect()
+    citizen::qr_payload(record)
 }

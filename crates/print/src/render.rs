@@ -13,7 +13,7 @@ use crate::raster::Canvas;
 use crate::template::{Color, MrzZone, Side, Source, Template};
 use crate::text::{self, MM_PER_PT, PlacedGlyph, TextRun};
 use crate::{photo, shapes};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use citizen::{Expiry, Record, Sex};
 use image::RgbImage;
 use std::sync::Arc;
@@ -218,7 +218,7 @@ impl Renderer {
 
         let mut placed_photo = None;
         if let Some(pb) = &side.photo {
-            let age = age_on(record.date_of_birth, record.date_of_issue);
+            let age = citizen::age_on(record.date_of_birth, record.date_of_issue).max(0) as u32;
             let omitted = pb.omit_under_age.is_some_and(|min| age < min);
             if !omitted {
                 let p = record
@@ -351,15 +351,6 @@ impl Renderer {
     }
 }
 
-/// Completed years between two dates.
-pub fn age_on(born: NaiveDate, on: NaiveDate) -> u32 {
-    let mut years = on.year() - born.year();
-    if (on.month(), on.day()) < (born.month(), born.day()) {
-        years -= 1;
-    }
-    years.max(0) as u32
-}
-
 fn date(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
@@ -395,18 +386,5 @@ pub fn field_value(r: &Record, s: Source) -> String {
         Source::FatherName => r.father_name.clone().unwrap_or_default(),
         Source::MotherName => r.mother_name.clone().unwrap_or_default(),
         Source::SpouseName => r.spouse_name.clone().unwrap_or_default(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn age_counts_completed_years() {
-        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
-        assert_eq!(age_on(d(2019, 7, 2), d(2025, 7, 1)), 5);
-        assert_eq!(age_on(d(2019, 7, 2), d(2025, 7, 2)), 6);
-        assert_eq!(age_on(d(1990, 1, 1), d(2021, 4, 15)), 31);
     }
 }
