@@ -1,2 +1,26 @@
 //! The virtual eMRTD chip implementing our firmware profiles, in-process and as a vpcd card.
-#![forbid(unsafe_code)]
+//!
+//! - [`Chip`]: one chip of a [`reader::Profile`] (`Chip::blank(profile)`), processing APDUs
+//!   (`chip.process(&bytes)`), with its persistent state saved to and loaded from a chip image
+//!   (`save_image` / `load_image`; the image holds the chip's private keys: mode 0600).
+//! - [`InProcess`]: the chip as a `reader::Transport`, with tear injection.
+//! - [`serve()`]: the chip as a vpcd card behind real pcscd (hopper of blanks, tear, image,
+//!   timing model).
+// Unsafe code is denied, not forbidden: `vpcd::quickack` is the workspace's one commented
+// exception (a `setsockopt(TCP_QUICKACK)` call std does not offer in stable).
+#![deny(unsafe_code)]
+
+pub mod chip;
+pub mod error;
+pub mod fs;
+pub mod keys;
+pub mod state;
+pub mod timing;
+pub mod transport;
+pub mod vpcd;
+
+pub use chip::{CARD_ACCESS, Chip, Counters};
+pub use error::Error;
+pub use state::{Lifecycle, PersistentState};
+pub use timing::TimingMode;
+pub use transport::InProcess;
