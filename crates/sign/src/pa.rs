@@ -371,7 +371,7 @@ fn raw_signed_attrs(sod: &[u8]) -> Result<Vec<u8>, String> {
 }
 
 fn check_signature(
-    _sd: &SignedData,
+    sd: &SignedData,
     si: &SignerInfo,
     econtent: &[u8],
     ds: &Certificate,
@@ -386,6 +386,26 @@ fn check_signature(
         );
         return;
     };
+    if sd
+        .digest_algorithms
+        .iter()
+        .any(|a| a.oid == si.digest_alg.oid)
+    {
+        rep.push(
+            "sod.digest_algorithms",
+            Status::Pass,
+            format!("{} listed in SignedData.digestAlgorithms", digest.name()),
+        );
+    } else {
+        rep.push(
+            "sod.digest_algorithms",
+            Status::Fail,
+            format!(
+                "the SignerInfo digest {} is not listed in SignedData.digestAlgorithms",
+                si.digest_alg.oid
+            ),
+        );
+    }
     let Some(attrs) = &si.signed_attrs else {
         rep.push(
             "sod.signed_attrs",
@@ -403,7 +423,7 @@ fn check_signature(
     match attr(oids::ATTR_CONTENT_TYPE)
         .and_then(|v| v.decode_as::<der::asn1::ObjectIdentifier>().ok())
     {
-        Some(ct) if ct == _sd.encap_content_info.econtent_type => rep.push(
+        Some(ct) if ct == sd.encap_content_info.econtent_type => rep.push(
             "sod.signed_attrs.content_type",
             Status::Pass,
             "contentType attribute matches eContentType",

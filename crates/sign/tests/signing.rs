@@ -10,8 +10,8 @@ use der::{Decode, Encode, Tagged};
 use sign::certs::{find_extension, key_usage, private_key_usage_period};
 use sign::pa::Status;
 use sign::{
-    AuditLog, AuditMeta, AuditOptions, Curve, DsOptions, PaInput, Pki, SodSigner, oids,
-    verify_log, verify_sod,
+    AuditLog, AuditMeta, AuditOptions, Curve, DsOptions, PaInput, Pki, SodSigner, oids, verify_log,
+    verify_sod,
 };
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -26,7 +26,12 @@ fn meta(doc: &str) -> AuditMeta {
     }
 }
 
-fn pa(sod: &[u8], dgs: Option<&BTreeMap<u8, Vec<u8>>>, pki: &Pki, at: chrono::DateTime<Utc>) -> sign::PaReport {
+fn pa(
+    sod: &[u8],
+    dgs: Option<&BTreeMap<u8, Vec<u8>>>,
+    pki: &Pki,
+    at: chrono::DateTime<Utc>,
+) -> sign::PaReport {
     let crl = pki.current_crl().expect("crl");
     verify_sod(&PaInput {
         sod,
@@ -38,13 +43,17 @@ fn pa(sod: &[u8], dgs: Option<&BTreeMap<u8, Vec<u8>>>, pki: &Pki, at: chrono::Da
 }
 
 fn status(r: &sign::PaReport, id: &str) -> Status {
-    r.check(id).unwrap_or_else(|| panic!("no check {id} in {r:#?}")).status
+    r.check(id)
+        .unwrap_or_else(|| panic!("no check {id} in {r:#?}"))
+        .status
 }
 
 fn check_profiles(pki: &Pki) {
     let csca = pki.csca();
     let tbs = &csca.tbs_certificate;
-    assert!(tbs.serial_number.as_bytes().len() <= 20 && tbs.serial_number.as_bytes()[0] & 0x80 == 0);
+    assert!(
+        tbs.serial_number.as_bytes().len() <= 20 && tbs.serial_number.as_bytes()[0] & 0x80 == 0
+    );
     // countryName is PrintableString.
     let c = tbs.subject.0[0].0.iter().next().expect("C");
     assert_eq!(c.oid, oids::AT_COUNTRY);
@@ -71,20 +80,26 @@ fn check_profiles(pki: &Pki) {
     assert!(find_extension(&ds, &oids::EXT_BASIC_CONSTRAINTS).is_none());
     let aki = find_extension(&ds, &oids::EXT_AUTHORITY_KEY_ID).expect("aki");
     let ski = find_extension(csca, &oids::EXT_SUBJECT_KEY_ID).expect("ski");
-    let aki = x509_cert::ext::pkix::AuthorityKeyIdentifier::from_der(aki.extn_value.as_bytes()).expect("aki");
-    let ski = x509_cert::ext::pkix::SubjectKeyIdentifier::from_der(ski.extn_value.as_bytes()).expect("ski");
+    let aki = x509_cert::ext::pkix::AuthorityKeyIdentifier::from_der(aki.extn_value.as_bytes())
+        .expect("aki");
+    let ski = x509_cert::ext::pkix::SubjectKeyIdentifier::from_der(ski.extn_value.as_bytes())
+        .expect("ski");
     assert_eq!(aki.key_identifier.expect("keyid"), ski.0);
     let (nb, na) = private_key_usage_period(&ds).expect("pkup");
     let days = (na.expect("na") - nb.expect("nb")).num_days();
     assert!((1..=92).contains(&days), "PKUP {days} days");
     let dtl = find_extension(&ds, &oids::DOCUMENT_TYPE_LIST).expect("DocumentTypeList");
-    let dtl = sign::certs::DocumentTypeListSyntax::from_der(dtl.extn_value.as_bytes()).expect("dtl");
+    let dtl =
+        sign::certs::DocumentTypeListSyntax::from_der(dtl.extn_value.as_bytes()).expect("dtl");
     assert_eq!(dtl.version, 0);
     let types: Vec<&[u8]> = dtl.doc_type_list.iter().map(|a| a.value()).collect();
     assert_eq!(types, vec![b"ID".as_slice()]);
     // PEM and DER both present; csca.pem parses to the same certificate.
     let pem = std::fs::read(pki.dir().join("csca.pem")).expect("csca.pem");
-    assert_eq!(&sign::certs::parse_certificate(&pem, "csca.pem").expect("pem"), csca);
+    assert_eq!(
+        &sign::certs::parse_certificate(&pem, "csca.pem").expect("pem"),
+        csca
+    );
     assert!(pki.dir().join(format!("ds-{serial}.pem")).exists());
 }
 
@@ -98,7 +113,9 @@ fn openssl_accepts(pki: &Pki, sod: &[u8]) {
     let sod_path = work.path().join("sod.p7");
     std::fs::write(&sod_path, content).expect("write");
     let out = std::process::Command::new("openssl")
-        .args(["cms", "-verify", "-inform", "DER", "-binary", "-purpose", "any", "-in"])
+        .args([
+            "cms", "-verify", "-inform", "DER", "-binary", "-purpose", "any", "-in",
+        ])
         .arg(&sod_path)
         .arg("-CAfile")
         .arg(pki.dir().join("csca.pem"))
@@ -106,7 +123,11 @@ fn openssl_accepts(pki: &Pki, sod: &[u8]) {
         .arg(work.path().join("econtent.der"))
         .output()
         .expect("openssl cms");
-    assert!(out.status.success(), "openssl cms -verify: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "openssl cms -verify: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // The content OpenSSL extracted is our LDSSecurityObject.
     let econtent = std::fs::read(work.path().join("econtent.der")).expect("econtent");
     let lso = sign::sod::LdsSecurityObject::from_der(&econtent).expect("LDSSecurityObject");
@@ -119,7 +140,12 @@ fn openssl_accepts(pki: &Pki, sod: &[u8]) {
         .arg(pki.dir().join(format!("ds-{serial}.pem")))
         .output()
         .expect("openssl verify");
-    assert!(out.status.success(), "openssl verify: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "openssl verify: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     // The CRL too.
     let out = std::process::Command::new("openssl")
         .args(["crl", "-inform", "DER", "-noout", "-in"])
@@ -128,8 +154,16 @@ fn openssl_accepts(pki: &Pki, sod: &[u8]) {
         .arg(pki.dir().join("csca.pem"))
         .output()
         .expect("openssl crl");
-    assert!(out.status.success(), "openssl crl: {}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("verify OK"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "openssl crl: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("verify OK"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn suite(store: Store, curve: Curve) {
@@ -139,8 +173,19 @@ fn suite(store: Store, curve: Curve) {
 
     // Sign through the audited path.
     let log_path = pki.default_audit_log();
-    let audit = Arc::new(AuditLog::open(&log_path, pki.audit_signer(&secret).expect("audit key"), AuditOptions::default()).expect("log"));
-    let signer = SodSigner::new(pki.document_signer(&secret, None).expect("ds"), audit.clone()).expect("signer");
+    let audit = Arc::new(
+        AuditLog::open(
+            &log_path,
+            pki.audit_signer(&secret).expect("audit key"),
+            AuditOptions::default(),
+        )
+        .expect("log"),
+    );
+    let signer = SodSigner::new(
+        pki.document_signer(&secret, None).expect("ds"),
+        audit.clone(),
+    )
+    .expect("signer");
     let signed = signer.sign(&dgs, &meta("001234567890")).expect("sign");
     assert_eq!(signed.sod[0], 0x77);
     assert_eq!(signed.receipt.seq, 1);
@@ -174,7 +219,12 @@ fn suite(store: Store, curve: Curve) {
     let r = pa(&signed.sod, Some(&bad), &pki, now);
     assert!(!r.passed());
     assert_eq!(status(&r, "dg.2.hash"), Status::Fail);
-    assert!(r.check("dg.2.hash").expect("c").detail.contains("does not match"));
+    assert!(
+        r.check("dg.2.hash")
+            .expect("c")
+            .detail
+            .contains("does not match")
+    );
     // Missing DG.
     let mut missing = dgs.clone();
     missing.remove(&13);
@@ -195,56 +245,133 @@ fn suite(store: Store, curve: Curve) {
     assert!(!r.passed());
     // Wrong CSCA.
     let (_d2, other, _s2) = new_pki(Store::Software, Curve::P256);
-    let r = verify_sod(&PaInput { sod: &signed.sod, dgs: Some(&dgs), cscas: std::slice::from_ref(other.csca()), crl: None, at: now });
+    let r = verify_sod(&PaInput {
+        sod: &signed.sod,
+        dgs: Some(&dgs),
+        cscas: std::slice::from_ref(other.csca()),
+        crl: None,
+        at: now,
+    });
     assert_eq!(status(&r, "ds.chain"), Status::Fail);
     assert!(r.check("ds.chain").expect("c").detail.contains("CSCA"));
     // A CSCA with the same name but another key.
     let mut forged: Certificate = other.csca().clone();
     forged.tbs_certificate.subject = pki.csca().tbs_certificate.subject.clone();
-    let r = verify_sod(&PaInput { sod: &signed.sod, dgs: Some(&dgs), cscas: &[forged], crl: None, at: now });
+    let r = verify_sod(&PaInput {
+        sod: &signed.sod,
+        dgs: Some(&dgs),
+        cscas: &[forged],
+        crl: None,
+        at: now,
+    });
     assert_eq!(status(&r, "ds.chain"), Status::Fail);
-    assert!(r.check("ds.chain").expect("c").detail.contains("does not verify"));
+    assert!(
+        r.check("ds.chain")
+            .expect("c")
+            .detail
+            .contains("does not verify")
+    );
     // Expired DS: a DS whose period ended; it signs only at a time inside its period.
     let past = now - Duration::days(400);
     let rec = pki
-        .issue_ds(&secret, &DsOptions { not_before: Some(past), key_usage_days: 30, validity_days: Some(60), activate: false, now })
+        .issue_ds(
+            &secret,
+            &DsOptions {
+                not_before: Some(past),
+                key_usage_days: 30,
+                validity_days: Some(60),
+                activate: false,
+                now,
+            },
+        )
         .expect("old ds");
-    let old = pki.document_signer(&secret, Some(&rec.serial)).expect("old ds");
-    let err = old.sign_sod_unaudited(&dgs, now).expect_err("expired DS must refuse");
+    let old = pki
+        .document_signer(&secret, Some(&rec.serial))
+        .expect("old ds");
+    let err = old
+        .sign_sod_unaudited(&dgs, now)
+        .expect_err("expired DS must refuse");
     assert!(err.to_string().contains("expired"), "{err}");
-    let err = SodSigner::new(pki.document_signer(&secret, Some(&rec.serial)).expect("ds"), audit.clone()).err().expect("refuse");
+    let err = SodSigner::new(
+        pki.document_signer(&secret, Some(&rec.serial)).expect("ds"),
+        audit.clone(),
+    )
+    .err()
+    .expect("refuse");
     assert!(err.to_string().contains("expired"), "{err}");
-    let old_sod = old.sign_sod_unaudited(&dgs, past + Duration::days(1)).expect("sign in the past");
+    let old_sod = old
+        .sign_sod_unaudited(&dgs, past + Duration::days(1))
+        .expect("sign in the past");
     let r = pa(&old_sod, Some(&dgs), &pki, now);
     assert_eq!(status(&r, "ds.validity"), Status::Fail);
-    assert!(r.check("ds.validity").expect("c").detail.contains("expired"));
+    assert!(
+        r.check("ds.validity")
+            .expect("c")
+            .detail
+            .contains("expired")
+    );
     // At a time inside its validity the DS itself is fine (the CSCA of this test is younger).
     let r = pa(&old_sod, Some(&dgs), &pki, past + Duration::days(2));
     assert_eq!(status(&r, "ds.validity"), Status::Pass);
     assert_eq!(status(&r, "sod.signature"), Status::Pass);
     // Not-yet-valid DS.
     let rec = pki
-        .issue_ds(&secret, &DsOptions { not_before: Some(now + Duration::days(10)), activate: false, now, ..DsOptions::default() })
+        .issue_ds(
+            &secret,
+            &DsOptions {
+                not_before: Some(now + Duration::days(10)),
+                activate: false,
+                now,
+                ..DsOptions::default()
+            },
+        )
         .expect("future ds");
-    let err = pki.document_signer(&secret, Some(&rec.serial)).expect("ds").sign_sod_unaudited(&dgs, now).expect_err("refuse");
+    let err = pki
+        .document_signer(&secret, Some(&rec.serial))
+        .expect("ds")
+        .sign_sod_unaudited(&dgs, now)
+        .expect_err("refuse");
     assert!(err.to_string().contains("not yet valid"), "{err}");
     // Revoked DS: PA fails against the new CRL, and signing refuses.
     let serial = signed.ds_serial.clone();
-    pki.revoke(&secret, &serial, "keyCompromise", now).expect("revoke");
+    pki.revoke(&secret, &serial, "keyCompromise", now)
+        .expect("revoke");
     let r = pa(&signed.sod, Some(&dgs), &pki, now);
     assert_eq!(status(&r, "ds.revocation"), Status::Fail);
-    assert!(r.check("ds.revocation").expect("c").detail.contains("revoked"));
-    let err = pki.document_signer(&secret, None).expect_err("revoked DS must refuse");
+    assert!(
+        r.check("ds.revocation")
+            .expect("c")
+            .detail
+            .contains("revoked")
+    );
+    let err = pki
+        .document_signer(&secret, None)
+        .expect_err("revoked DS must refuse");
     assert!(err.to_string().contains("revoked"), "{err}");
     let crl = pki.current_crl().expect("crl");
-    assert_eq!(crl.tbs_cert_list.revoked_certificates.as_ref().map(|l| l.len()), Some(1));
+    assert_eq!(
+        crl.tbs_cert_list
+            .revoked_certificates
+            .as_ref()
+            .map(|l| l.len()),
+        Some(1)
+    );
     assert!(crl.to_der().is_ok());
     // Several DS; a fresh one becomes active and signs again.
-    pki.issue_ds(&secret, &DsOptions::default()).expect("new ds");
+    pki.issue_ds(&secret, &DsOptions::default())
+        .expect("new ds");
     assert_eq!(pki.listing(now).document_signers.len(), 4);
     let ds = pki.document_signer(&secret, None).expect("active");
     let later = Utc::now();
-    assert!(pa(&ds.sign_sod_unaudited(&dgs, later).expect("sign"), Some(&dgs), &pki, later).passed());
+    assert!(
+        pa(
+            &ds.sign_sod_unaudited(&dgs, later).expect("sign"),
+            Some(&dgs),
+            &pki,
+            later
+        )
+        .passed()
+    );
 }
 
 #[test]

@@ -53,7 +53,8 @@ pub fn new_pki(store: Store, curve: Curve) -> (tempfile::TempDir, Pki, Secret) {
         &secret,
     )
     .expect("pki init");
-    pki.issue_ds(&secret, &DsOptions::default()).expect("issue ds");
+    pki.issue_ds(&secret, &DsOptions::default())
+        .expect("issue ds");
     (dir, pki, secret)
 }
 
@@ -79,7 +80,9 @@ pub fn sample_dgs() -> BTreeMap<u8, Vec<u8>> {
     let mut dg1v = vec![0x5F, 0x1F, mrz.len() as u8];
     dg1v.extend_from_slice(mrz);
     m.insert(1, tlv(0x61, &dg1v));
-    let photo: Vec<u8> = (0..15_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let photo: Vec<u8> = (0..15_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
     m.insert(2, tlv(0x75, &tlv(0x7F, &photo)));
     m.insert(13, tlv(0x6D, "Nguyễn Văn A · Hà Nội".as_bytes()));
     m.insert(14, tlv(0x6E, &[0x31, 0x03, 0x02, 0x01, 0x01]));
