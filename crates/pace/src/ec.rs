@@ -29,6 +29,15 @@ pub const FIELD_LEN: usize = 32;
 /// Size of an uncompressed SEC1 point: `04 || X || Y`.
 pub const POINT_LEN: usize = 1 + 2 * FIELD_LEN;
 
+const PRIME_NIST_P256: [u8; 32] = [
+    0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+];
+const PRIME_BRAINPOOL_P256R1: [u8; 32] = [
+    0xA9, 0xFB, 0x57, 0xDB, 0xA1, 0xEE, 0xA9, 0xBC, 0x3E, 0x66, 0x0A, 0x90, 0x9D, 0x83, 0x8D, 0x72,
+    0x6E, 0x3B, 0xF6, 0x23, 0xD5, 0x26, 0x20, 0x28, 0x20, 0x13, 0x48, 0x1D, 0x1F, 0x6E, 0x53, 0x77,
+];
+
 /// A supported elliptic curve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Curve {
@@ -72,6 +81,24 @@ impl Curve {
             Err(Error::UnsupportedOid {
                 what: "named curve",
                 oid_hex: hex_upper(oid),
+            })
+        }
+    }
+
+    /// The curve whose field prime is `p` (big-endian, leading zeros allowed): identifies the
+    /// curve of a key given with explicit domain parameters (common in DG14/DG15 of real
+    /// documents). Callers should also compare the other parameters when they need certainty.
+    pub fn from_field_prime(p: &[u8]) -> Result<Self> {
+        let start = p.iter().position(|b| *b != 0).unwrap_or(p.len());
+        let p = &p[start..];
+        if p == PRIME_NIST_P256 {
+            Ok(Curve::NistP256)
+        } else if p == PRIME_BRAINPOOL_P256R1 {
+            Ok(Curve::BrainpoolP256r1)
+        } else {
+            Err(Error::UnsupportedOid {
+                what: "explicit domain parameters (field prime)",
+                oid_hex: hex_upper(p),
             })
         }
     }
@@ -516,6 +543,27 @@ mod tests {
             hex_upper(Curve::BrainpoolP256r1.generator().x()),
             "8BD2AEB9CB7E57CB2C4B482FFC81B7AFB9DE27E1E3BD23C23A4453BD9ACE3262"
         );
+    }
+
+    #[test]
+    fn curve_identification() {
+        for c in [Curve::NistP256, Curve::BrainpoolP256r1] {
+            assert_eq!(Curve::from_named_curve_oid(c.named_curve_oid()).unwrap(), c);
+            assert_eq!(Curve::from_parameter_id(c.parameter_id()).unwrap(), c);
+        }
+        // secp384r1 is not supported.
+        assert!(matches!(
+            Curve::from_named_curve_oid(&[0x2B, 0x81, 0x04, 0x00, 0x22]),
+            Err(Error::UnsupportedOid { .. })
+        ));
+        let mut p = vec![0u8];
+        p.extend_from_slice(&PRIME_BRAINPOOL_P256R1);
+        assert_eq!(Curve::from_field_prime(&p).unwrap(), Curve::BrainpoolP256r1);
+        assert_eq!(
+            Curve::from_field_prime(&PRIME_NIST_P256).unwrap(),
+            Curve::NistP256
+        );
+        assert!(Curve::from_field_prime(&[0x17]).is_err());
     }
 
     #[test]

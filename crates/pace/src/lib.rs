@@ -36,6 +36,6 @@ pub use pace::{
 pub use params::{CaParams, PaceParams};
 pub use password::{Password, PasswordKind, check_digit, mrz_information, vietnam_can};
 pub use retry::{RetryCounter, RetryPolicy, RetryStatus};
-pub use sm::{AesSm, SmCipher};
+pub use sm::{AesCipher, AesSm};
 pub use sym::{Cipher, SecretBytes};
 pub use tlv::{DynamicAuthData, MseSetAt, public_key_data_object};

@@ -75,6 +75,22 @@ impl Password {
         })
     }
 
+    /// The MRZ password from the stored `SHA-1(MRZ_information)` (20 bytes): what a chip keeps
+    /// instead of the MRZ itself (its first 16 bytes are also the BAC key seed).
+    pub fn from_mrz_hash(sha1_of_mrz_information: &[u8]) -> Result<Self> {
+        if sha1_of_mrz_information.len() != 20 {
+            return Err(Error::BadLength {
+                what: "SHA-1 of MRZ information",
+                expected: "20".into(),
+                actual: sha1_of_mrz_information.len(),
+            });
+        }
+        Ok(Password {
+            kind: PasswordKind::Mrz,
+            secret: SecretBytes::new(sha1_of_mrz_information.to_vec()),
+        })
+    }
+
     /// The MRZ password from the three fields (check digits are computed here).
     pub fn from_mrz(
         document_number: &str,
@@ -234,6 +250,17 @@ mod tests {
         assert!(check_digit("a").is_err());
         assert!(Password::from_mrz_information("short").is_err());
         assert!(Password::from_mrz_information("t22000129364081251010318").is_err());
+    }
+
+    #[test]
+    fn mrz_hash_password_equals_mrz_password() {
+        let from_fields = Password::from_mrz("T22000129", "640812", "101031").unwrap();
+        let from_hash = Password::from_mrz_hash(from_fields.encoded()).unwrap();
+        assert_eq!(from_hash, from_fields);
+        assert!(matches!(
+            Password::from_mrz_hash(&[0; 16]),
+            Err(Error::BadLength { .. })
+        ));
     }
 
     #[test]

@@ -1,78 +1,145 @@
 //! AES secure-messaging primitives (ICAO 9303-11 §9.8) for the sessions PACE and Chip
-//! Authentication establish. The framing (DO87/DO97/DO99/DO8E, protected header, Lc/Le) lives
-//! in the `reader` crate and is shared by chip and terminal; it calls the [`SmCipher`] trait,
-//! which a 3DES implementation can provide too, so one framing serves both ciphers.
+//! Authentication establish.
 //!
-//! # How the framing calls it
+//! Two layers:
+//! - [`AesCipher`]: stateless, keys only, the exact shape of the `reader` crate's
+//!   `reader::sm::SmCipher` trait (the framing there owns the SSC and the padding), so AES plugs
+//!   into the shared `SecureChannel` of reader and vchip with a few lines (below).
+//! - [`AesSm`]: the same operations with the SSC kept inside, for code that frames APDUs itself
+//!   and for the tests here.
 //!
-//! One [`AesSm`] per session per side, created with [`AesSm::new`] from the
-//! [`SessionKeys`](crate::SessionKeys) (SSC = 0 after PACE and after Chip Authentication).
-//! With `b = cipher.block_size()` (16 for AES, 8 for 3DES):
+//! The rules (ICAO 9303-11 §9.8.6, BSI TR-03110-3 F): SSC is one block (16 bytes), zero when a
+//! session starts (after PACE and after CA), incremented before each command *and* before each
+//! response; `IV = E(K_enc, SSC)` (AES-ECB of the SSC block), AES-CBC over ISO/IEC 7816-4-padded
+//! data; `MAC = AES-CMAC(K_mac, pad(SSC || message))` truncated to 8 bytes, where the padding
+//! is applied although CMAC would not need it.
 //!
-//! **Protect a command** (terminal; the chip mirrors it in `unprotect`):
+//! # Wiring into `reader::sm` (its trait as of issue 4)
+//!
+//! ```text
+//! pub struct Aes(pace::sm::AesCipher);
+//! impl SmCipher for Aes {
+//!     fn block_len(&self) -> usize { 16 }
+//!     fn encrypt(&self, ssc: &[u8], padded: &[u8]) -> Vec<u8> {
+//!         self.0.encrypt(ssc, padded).unwrap_or_default() // SecureChannel only passes whole
+//!     }                                                      // blocks and a 16-byte SSC
+//!     fn decrypt(&self, ssc: &[u8], c: &[u8]) -> Option<Vec<u8>> { self.0.decrypt(ssc, c).ok() }
+//!     fn mac(&self, padded: &[u8]) -> [u8; 8] { self.0.mac(padded) }
+//!     fn name(&self) -> &'static str { self.0.name() }
+//! }
+//! // after PACE / CA (AES):
+//! let channel = SecureChannel::new(Box::new(Aes(AesCipher::new(&keys)?)), &[0u8; 16])?;
+//! // after CA with 3DES (keys.cipher() == Cipher::Tdes):
+//! let channel = SecureChannel::tdes(keys.k_enc().try_into()?, keys.k_mac().try_into()?, [0; 8]);
+//! ```
+//!
+//! # The framing, for code that does it by hand with [`AesSm`]
+//!
+//! **Protect a command** (terminal; the chip mirrors it to unprotect):
 //! 1. `sm.increment_ssc()?`
-//! 2. if the command has data: `c = sm.encrypt(data)?`; `DO87 = 87 L (01 || c)` (use `DO85 = 85 L c`
-//!    for an odd INS)
-//! 3. if it has Le: `DO97 = 97 L Le` (`97 01 00` for Le = 256 short, `97 02 00 00` extended)
-//! 4. masked header `H = (CLA | 0x0C) INS P1 P2`; `M = pad(H, b) || DO87 || DO97`
-//!    ([`crate::sym::pad`]); `DO8E = 8E 08 sm.mac(&M)?`
-//! 5. send `H Lc' DO87 DO97 DO8E Le'` with `Le' = 00` (or `00 00` extended).
+//! 2. with data: `DO87 = 87 L (01 || sm.encrypt(data)?)` (`DO85 = 85 L cryptogram` for odd INS)
+//! 3. with Le: `DO97 = 97 L Le`
+//! 4. `H = (CLA | 0C) INS P1 P2`; `M = pad(H, 16) || DO87 || DO97`; `DO8E = 8E 08 sm.mac(&M)?`
+//! 5. send `H Lc' DO87 DO97 DO8E 00` (or extended `00 00`)
 //!
-//! **Unprotect a response** (terminal; the chip mirrors it to protect):
-//! 1. `sm.increment_ssc()?`
-//! 2. split `DO87`, `DO99` (`99 02 SW1 SW2`, mandatory), `DO8E`; `sm.verify_mac(&(DO87 || DO99), mac)?`
-//!    (a missing DO99 or DO8E is an error before any MAC check)
-//! 3. if DO87 is present: check its first value byte is `01`, `data = sm.decrypt(&rest)?`
-//!
-//! `mac` prepends the SSC and pads the whole message before the MAC, as ICAO requires for both
-//! ciphers; `encrypt` pads and uses `IV = E(K_enc, SSC)` for AES (3DES uses a zero IV); `decrypt`
-//! removes the padding. Any error ends the session: the chip answers `6988` and drops its keys,
-//! the terminal aborts.
-//!
-//! The SSC is incremented exactly twice per command-response pair (once by each direction), on
-//! both sides, even when the command fails to verify on the chip (the chip then answers without
-//! secure messaging and the session is dead anyway).
+//! **Unprotect a response**: `sm.increment_ssc()?`; split `DO87`, `DO99` (mandatory), `DO8E`;
+//! `sm.verify_mac(&(DO87 || DO99), &mac)?`; `data = sm.decrypt(&cryptogram_after_01)?`.
+//! Any failure ends the session (the chip answers 6988 in plain and drops its keys).
 
 use crate::error::{Error, Result};
 use crate::pace::SessionKeys;
 use crate::sym::{AES_BLOCK, Aes, Cipher, SecretBytes, aes_cmac8, ct_eq, pad, unpad};
 use std::fmt;
 
-/// Cipher operations of a secure-messaging session, independent of the APDU framing.
-pub trait SmCipher {
-    /// Padding block size (16 for AES, 8 for 3DES).
-    fn block_size(&self) -> usize;
-    /// The current send sequence counter.
-    fn ssc(&self) -> &[u8];
-    /// Increments the SSC (before protecting or unprotecting each APDU).
-    fn increment_ssc(&mut self) -> Result<()>;
-    /// Pads `plaintext` (ISO/IEC 7816-4) and encrypts it: the value of DO87 after the `01`.
-    fn encrypt(&self, plaintext: &[u8]) -> Result<Vec<u8>>;
-    /// Decrypts a DO87 cryptogram (without the `01`) and removes the padding.
-    fn decrypt(&self, cryptogram: &[u8]) -> Result<Vec<u8>>;
-    /// The 8-byte MAC over `pad(SSC || message)`: the value of DO8E.
-    fn mac(&self, message: &[u8]) -> Result<[u8; 8]>;
-    /// Checks a DO8E value in constant time.
-    fn verify_mac(&self, message: &[u8], mac: &[u8]) -> Result<()> {
-        if ct_eq(&self.mac(message)?, mac) {
-            Ok(())
-        } else {
-            Err(Error::MacMismatch)
-        }
+/// Stateless AES secure-messaging cipher: K_enc for CBC with `IV = E(K_enc, SSC)`, K_mac for
+/// CMAC. Input padding is the caller's (the reader's framing pads before calling).
+pub struct AesCipher {
+    enc: Aes,
+    k_mac: SecretBytes,
+    name: &'static str,
+}
+
+impl fmt::Debug for AesCipher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "AesCipher({}, keys redacted)", self.name)
     }
 }
 
-/// AES secure messaging: 16-byte SSC, `IV = E(K_enc, SSC)`, AES-CBC, AES-CMAC truncated to 8.
+impl AesCipher {
+    /// From AES session keys (PACE or CA with AES); refuses 3DES keys.
+    pub fn new(keys: &SessionKeys) -> Result<Self> {
+        let name = match keys.cipher() {
+            Cipher::Aes128 => "AES-128",
+            Cipher::Aes192 => "AES-192",
+            Cipher::Aes256 => "AES-256",
+            Cipher::Tdes => {
+                return Err(Error::BadLength {
+                    what: "AES secure messaging keys",
+                    expected: "AES session keys (16, 24 or 32 bytes), not 3DES".into(),
+                    actual: keys.k_enc().len(),
+                });
+            }
+        };
+        // Validates the MAC key length once, so `mac` cannot fail later.
+        aes_cmac8(keys.k_mac(), &[])?;
+        Ok(AesCipher {
+            enc: Aes::new(keys.k_enc(), "K_enc")?,
+            k_mac: SecretBytes::new(keys.k_mac().to_vec()),
+            name,
+        })
+    }
+
+    /// Block, SSC and padding length: 16.
+    pub fn block_len(&self) -> usize {
+        AES_BLOCK
+    }
+
+    /// "AES-128", "AES-192" or "AES-256".
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// `IV = E(K_enc, SSC)`; the SSC must be 16 bytes.
+    pub fn iv(&self, ssc: &[u8]) -> Result<[u8; AES_BLOCK]> {
+        let mut iv: [u8; AES_BLOCK] = ssc.try_into().map_err(|_| Error::BadLength {
+            what: "AES secure messaging SSC",
+            expected: "16".into(),
+            actual: ssc.len(),
+        })?;
+        self.enc.encrypt_block(&mut iv);
+        Ok(iv)
+    }
+
+    /// CBC-encrypts already padded data (whole blocks) for the current SSC.
+    pub fn encrypt(&self, ssc: &[u8], padded: &[u8]) -> Result<Vec<u8>> {
+        self.enc
+            .cbc_encrypt(&self.iv(ssc)?, padded, "secure messaging data")
+    }
+
+    /// CBC-decrypts a cryptogram for the current SSC; the padding is left on.
+    pub fn decrypt(&self, ssc: &[u8], cryptogram: &[u8]) -> Result<Vec<u8>> {
+        self.enc
+            .cbc_decrypt(&self.iv(ssc)?, cryptogram, "secure messaging DO87")
+    }
+
+    /// AES-CMAC over already padded data that starts with the SSC, truncated to 8 bytes.
+    pub fn mac(&self, padded: &[u8]) -> [u8; 8] {
+        // The key length was validated in `new`.
+        aes_cmac8(self.k_mac.as_bytes(), padded).unwrap_or([0; 8])
+    }
+}
+
+/// AES secure messaging with the SSC kept inside: 16-byte SSC, `IV = E(K_enc, SSC)`,
+/// AES-CBC, AES-CMAC truncated to 8.
 pub struct AesSm {
-    enc: Aes,
-    k_mac: SecretBytes,
+    cipher: AesCipher,
     ssc: [u8; AES_BLOCK],
 }
 
 impl fmt::Debug for AesSm {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AesSm")
-            .field("keys", &"<redacted>")
+            .field("cipher", &self.cipher)
             .field("ssc", &crate::ec::hex_upper(&self.ssc))
             .finish()
     }
@@ -86,38 +153,32 @@ impl AesSm {
 
     /// A session with an explicit SSC (tests, resuming a trace).
     pub fn with_ssc(keys: &SessionKeys, ssc: [u8; AES_BLOCK]) -> Result<Self> {
-        if keys.cipher() == Cipher::Tdes {
-            return Err(Error::BadLength {
-                what: "AES secure messaging keys",
-                expected: "16, 24 or 32 (AES session keys, not 3DES)".into(),
-                actual: keys.k_enc().len(),
-            });
-        }
         Ok(AesSm {
-            enc: Aes::new(keys.k_enc(), "K_enc")?,
-            k_mac: SecretBytes::new(keys.k_mac().to_vec()),
+            cipher: AesCipher::new(keys)?,
             ssc,
         })
+    }
+
+    /// The stateless cipher underneath.
+    pub fn cipher(&self) -> &AesCipher {
+        &self.cipher
+    }
+
+    /// The current send sequence counter.
+    pub fn ssc(&self) -> &[u8] {
+        &self.ssc
     }
 
     /// The IV of the current APDU: `E(K_enc, SSC)`.
     pub fn iv(&self) -> [u8; AES_BLOCK] {
         let mut iv = self.ssc;
-        self.enc.encrypt_block(&mut iv);
+        self.cipher.enc.encrypt_block(&mut iv);
         iv
     }
-}
 
-impl SmCipher for AesSm {
-    fn block_size(&self) -> usize {
-        AES_BLOCK
-    }
-
-    fn ssc(&self) -> &[u8] {
-        &self.ssc
-    }
-
-    fn increment_ssc(&mut self) -> Result<()> {
+    /// Increments the SSC (before protecting or unprotecting each APDU); fails rather than
+    /// wrap around to a value already used.
+    pub fn increment_ssc(&mut self) -> Result<()> {
         for b in self.ssc.iter_mut().rev() {
             let (v, carry) = b.overflowing_add(1);
             *b = v;
@@ -125,30 +186,35 @@ impl SmCipher for AesSm {
                 return Ok(());
             }
         }
-        // Wrapped to zero: a counter value would repeat.
         Err(Error::SscExhausted)
     }
 
-    fn encrypt(&self, plaintext: &[u8]) -> Result<Vec<u8>> {
-        self.enc.cbc_encrypt(
-            &self.iv(),
-            &pad(plaintext, AES_BLOCK),
-            "secure messaging data",
-        )
+    /// Pads `plaintext` and encrypts it: the DO87 value after the `01` indicator.
+    pub fn encrypt(&self, plaintext: &[u8]) -> Result<Vec<u8>> {
+        self.cipher.encrypt(&self.ssc, &pad(plaintext, AES_BLOCK))
     }
 
-    fn decrypt(&self, cryptogram: &[u8]) -> Result<Vec<u8>> {
-        let padded = self
-            .enc
-            .cbc_decrypt(&self.iv(), cryptogram, "secure messaging DO87")?;
+    /// Decrypts a DO87 cryptogram (without the `01`) and removes the padding.
+    pub fn decrypt(&self, cryptogram: &[u8]) -> Result<Vec<u8>> {
+        let padded = self.cipher.decrypt(&self.ssc, cryptogram)?;
         unpad(&padded, AES_BLOCK, "secure messaging DO87")
     }
 
-    fn mac(&self, message: &[u8]) -> Result<[u8; 8]> {
+    /// The DO8E value: CMAC over `pad(SSC || message)`, 8 bytes.
+    pub fn mac(&self, message: &[u8]) -> Result<[u8; 8]> {
         let mut n = Vec::with_capacity(AES_BLOCK + message.len() + AES_BLOCK);
         n.extend_from_slice(&self.ssc);
         n.extend_from_slice(message);
-        aes_cmac8(self.k_mac.as_bytes(), &pad(&n, AES_BLOCK))
+        Ok(self.cipher.mac(&pad(&n, AES_BLOCK)))
+    }
+
+    /// Checks a DO8E value in constant time.
+    pub fn verify_mac(&self, message: &[u8], mac: &[u8]) -> Result<()> {
+        if ct_eq(&self.mac(message)?, mac) {
+            Ok(())
+        } else {
+            Err(Error::MacMismatch)
+        }
     }
 }
 
@@ -237,6 +303,27 @@ mod tests {
                 Err(Error::BadCiphertextLength { .. })
             ));
         }
+    }
+
+    #[test]
+    fn stateless_cipher_matches_stateful_session() {
+        let mut sm = AesSm::new(&keys()).unwrap();
+        sm.increment_ssc().unwrap();
+        let c = sm.cipher();
+        assert_eq!(c.block_len(), 16);
+        assert_eq!(c.name(), "AES-128");
+        let padded = pad(b"hello", 16);
+        let ct = c.encrypt(sm.ssc(), &padded).unwrap();
+        assert_eq!(ct, sm.encrypt(b"hello").unwrap());
+        assert_eq!(c.decrypt(sm.ssc(), &ct).unwrap(), padded);
+        let mut m = sm.ssc().to_vec();
+        m.extend_from_slice(b"abc");
+        assert_eq!(c.mac(&pad(&m, 16)), sm.mac(b"abc").unwrap());
+        assert!(matches!(c.iv(&[0; 8]), Err(Error::BadLength { .. })));
+        assert!(matches!(
+            c.encrypt(sm.ssc(), b"not whole blocks"[..15].as_ref()),
+            Err(Error::BadCiphertextLength { .. })
+        ));
     }
 
     #[test]

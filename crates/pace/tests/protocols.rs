@@ -6,8 +6,8 @@ use pace::params::{ID_CA_ECDH_3DES, ID_CA_ECDH_AES_128, ID_CA_ECDH_AES_256};
 use pace::params::{ID_PACE_ECDH_GM_AES_128, ID_PACE_ECDH_GM_AES_192, ID_PACE_ECDH_GM_AES_256};
 use pace::{
     AesSm, CaParams, CaTerminal, ChipState, Cipher, Curve, EcPoint, EcPrivateKey, Error, PaceChip,
-    PaceParams, PaceTerminal, Password, RetryCounter, RetryPolicy, SessionKeys, SmCipher,
-    TerminalState, chip_authenticate,
+    PaceParams, PaceTerminal, Password, RetryCounter, RetryPolicy, SessionKeys, TerminalState,
+    chip_authenticate,
 };
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -410,4 +410,65 @@ fn active_authentication_p256_chip_to_terminal_and_clone_rejection() {
         aa::verify(&dg15_key, AaHash::Sha256, &rnd_ifd, &forged),
         Err(Error::SignatureInvalid)
     );
+}
+
+/// An RNG that always fails, and one that only ever returns all-ones (never a valid scalar).
+struct BrokenRng {
+    fail: bool,
+}
+
+impl rand::RngCore for BrokenRng {
+    fn next_u32(&mut self) -> u32 {
+        u32::MAX
+    }
+    fn next_u64(&mut self) -> u64 {
+        u64::MAX
+    }
+    fn fill_bytes(&mut self, dest: &mut [u8]) {
+        dest.fill(0xFF);
+    }
+    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand::Error> {
+        if self.fail {
+            Err(rand::Error::new(std::io::Error::other(
+                "entropy source gone",
+            )))
+        } else {
+            dest.fill(0xFF);
+            Ok(())
+        }
+    }
+}
+
+impl rand::CryptoRng for BrokenRng {}
+
+#[test]
+fn a_broken_rng_is_an_error_not_a_weak_key() {
+    let params = PaceParams::new(ID_PACE_ECDH_GM_AES_128, 13).unwrap();
+    let pw = Password::from_can("123456").unwrap();
+    for fail in [true, false] {
+        let mut rng = BrokenRng { fail };
+        assert_eq!(
+            EcPrivateKey::generate(Curve::BrainpoolP256r1, &mut rng).unwrap_err(),
+            Error::Rng
+        );
+        let mut term = PaceTerminal::new(params, &pw);
+        assert_eq!(
+            term.process_nonce(&[0; 16], &mut rng).unwrap_err(),
+            Error::Rng
+        );
+        assert_eq!(term.state(), TerminalState::Failed);
+    }
+    let mut chip = PaceChip::new(params, &pw);
+    assert_eq!(
+        chip.encrypted_nonce(&mut BrokenRng { fail: true })
+            .unwrap_err(),
+        Error::Rng
+    );
+    assert_eq!(chip.state(), ChipState::Failed);
+    let mut chip = PaceChip::new(params, &pw);
+    // Explicit nonce of a bad length.
+    assert!(matches!(
+        chip.encrypted_nonce_from(&pace::SecretBytes::new(vec![1; 8])),
+        Err(Error::BadLength { .. })
+    ));
 }
