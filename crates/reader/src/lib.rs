@@ -6,10 +6,12 @@
 //! (firmware profiles) and the [`transport`] traits the in-process chip implements.
 #![forbid(unsafe_code)]
 
+pub mod aa;
 pub mod apdu;
 pub mod bac;
 pub mod crypto;
 pub mod error;
+pub mod pcsc;
 pub mod profile;
 pub mod sm;
 pub mod sw;
