@@ -30,8 +30,8 @@ pub use ca::{CaTerminal, chip_authenticate, mse_set_kat_data, parse_mse_set_kat}
 pub use ec::{Curve, EcPoint, EcPrivateKey};
 pub use error::{Error, Result};
 pub use pace::{
-    ChipOutcome, ChipState, PaceChip, PaceTerminal, SessionKeys, TerminalState,
-    authentication_token,
+    ChipOutcome, ChipState, ChipStep, PaceChip, PaceTerminal, SessionKeys, TerminalState,
+    TerminalStep, authentication_token,
 };
 pub use params::{CaParams, PaceParams};
 pub use password::{Password, PasswordKind, check_digit, mrz_information, vietnam_can};

@@ -5,9 +5,9 @@ use pace::aa::{self, AaHash, AaSigner, SignatureForm};
 use pace::params::{ID_CA_ECDH_3DES, ID_CA_ECDH_AES_128, ID_CA_ECDH_AES_256};
 use pace::params::{ID_PACE_ECDH_GM_AES_128, ID_PACE_ECDH_GM_AES_192, ID_PACE_ECDH_GM_AES_256};
 use pace::{
-    AesSm, CaParams, CaTerminal, ChipState, Cipher, Curve, EcPoint, EcPrivateKey, Error, PaceChip,
-    PaceParams, PaceTerminal, Password, RetryCounter, RetryPolicy, SessionKeys, TerminalState,
-    chip_authenticate,
+    AesSm, CaParams, CaTerminal, ChipState, ChipStep, Cipher, Curve, EcPoint, EcPrivateKey, Error,
+    PaceChip, PaceParams, PaceTerminal, Password, RetryCounter, RetryPolicy, SessionKeys,
+    TerminalState, TerminalStep, chip_authenticate,
 };
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -470,5 +470,99 @@ fn a_broken_rng_is_an_error_not_a_weak_key() {
     assert!(matches!(
         chip.encrypted_nonce_from(&pace::SecretBytes::new(vec![1; 8])),
         Err(Error::BadLength { .. })
+    ));
+}
+
+/// Moves GENERAL AUTHENTICATE data fields between the two drivers like an APDU loop would.
+fn drive(
+    chip: &mut PaceChip,
+    term: &mut PaceTerminal,
+    rng: &mut StdRng,
+) -> Result<(SessionKeys, SessionKeys), Error> {
+    let mut step = PaceTerminal::first_command();
+    let mut chip_keys = None;
+    let mut expected_chaining = [true, true, true, false].into_iter();
+    loop {
+        match step {
+            TerminalStep::Send { data, chained } => {
+                assert_eq!(Some(chained), expected_chaining.next());
+                let response = match chip.general_authenticate(&data, rng)? {
+                    ChipStep::Respond(r) => r,
+                    ChipStep::Established { response, keys } => {
+                        chip_keys = Some(keys);
+                        response
+                    }
+                };
+                step = term.next_step(&response, rng)?;
+            }
+            TerminalStep::Established(keys) => return Ok((chip_keys.unwrap(), keys)),
+        }
+    }
+}
+
+#[test]
+fn general_authenticate_drivers_run_pace_end_to_end() {
+    let mut rng = StdRng::seed_from_u64(16);
+    let mrz = Password::from_mrz("C4X7Y9Z01", "900115", "300114").unwrap();
+    for id in [12, 13] {
+        let params = PaceParams::new(ID_PACE_ECDH_GM_AES_256, id).unwrap();
+        let mut chip = PaceChip::new(params, &mrz);
+        let mut term = PaceTerminal::new(params, &mrz);
+        let (a, b) = drive(&mut chip, &mut term, &mut rng).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.cipher(), Cipher::Aes256);
+        // A fifth GENERAL AUTHENTICATE is out of order.
+        assert!(matches!(
+            chip.general_authenticate(&[0x7C, 0x00], &mut rng),
+            Err(Error::OutOfOrder { .. })
+        ));
+    }
+    // Wrong password through the drivers: the chip refuses step 4.
+    let params = PaceParams::new(ID_PACE_ECDH_GM_AES_128, 12).unwrap();
+    let mut chip = PaceChip::new(params, &Password::from_can("111111").unwrap());
+    let mut term = PaceTerminal::new(params, &Password::from_can("222222").unwrap());
+    assert_eq!(
+        drive(&mut chip, &mut term, &mut rng).unwrap_err(),
+        Error::TokenMismatch { peer: "terminal" }
+    );
+}
+
+#[test]
+fn general_authenticate_drivers_refuse_malformed_data() {
+    let mut rng = StdRng::seed_from_u64(17);
+    let params = PaceParams::new(ID_PACE_ECDH_GM_AES_128, 13).unwrap();
+    let pw = Password::from_can("123456").unwrap();
+
+    let mut chip = PaceChip::new(params, &pw);
+    assert!(matches!(
+        chip.general_authenticate(&[0x7C, 0x02, 0x81, 0x00], &mut rng),
+        Err(Error::Tlv { .. })
+    ));
+    assert_eq!(chip.state(), ChipState::Failed);
+
+    let mut chip = PaceChip::new(params, &pw);
+    assert!(matches!(
+        chip.general_authenticate(&[0x7C], &mut rng),
+        Err(Error::Tlv { .. })
+    ));
+
+    let mut chip = PaceChip::new(params, &pw);
+    chip.general_authenticate(&[0x7C, 0x00], &mut rng).unwrap();
+    assert!(matches!(
+        chip.general_authenticate(&[0x7C, 0x02, 0x83, 0x00], &mut rng),
+        Err(Error::MissingDataObject { tag: 0x81, .. })
+    ));
+    assert_eq!(chip.state(), ChipState::Failed);
+
+    let mut term = PaceTerminal::new(params, &pw);
+    assert!(matches!(
+        term.next_step(&[0x7C, 0x02, 0x82, 0x00], &mut rng),
+        Err(Error::MissingDataObject { tag: 0x80, .. })
+    ));
+    assert_eq!(term.state(), TerminalState::Failed);
+    let mut term = PaceTerminal::new(params, &pw);
+    assert!(matches!(
+        term.next_step(&[0x90, 0x00], &mut rng),
+        Err(Error::Tlv { .. })
     ));
 }
