@@ -766,26 +766,26 @@ pub fn verify_log(
             }
         };
         if e.seq() != expected_seq {
-            let (kind, detail) = if e.seq() > expected_seq {
-                (
-                    "deleted",
-                    format!(
-                        "line {line_no} has seq {} where seq {expected_seq} was expected: entries {expected_seq}..{} are missing",
-                        e.seq(),
-                        e.seq() - 1
-                    ),
-                )
+            let got = e.seq();
+            let seq_at = |k: usize| parsed.get(k).and_then(|p| p.as_ref().ok()).map(|e| e.seq());
+            if got > expected_seq {
+                // Entry `expected_seq` is either later in the file (reordered) or gone (deleted).
+                let later = (i + 1..parsed.len()).find(|&k| seq_at(k) == Some(expected_seq));
+                match later {
+                    Some(k) => rep.problem(expected_seq, line_no, "reordered", format!("line {line_no} has seq {got} where seq {expected_seq} was expected; seq {expected_seq} is at line {} (entries reordered)", k + 1)),
+                    None => rep.problem(expected_seq, line_no, "deleted", format!("line {line_no} has seq {got} where seq {expected_seq} was expected: entries {expected_seq}..{} are missing", got - 1)),
+                }
             } else {
-                (
-                    "inserted-or-reordered",
-                    format!(
-                        "line {line_no} has seq {} where seq {expected_seq} was expected (entry inserted, duplicated or out of order)",
-                        e.seq()
-                    ),
-                )
-            };
-            let seq = expected_seq.min(e.seq());
-            rep.problem(seq, line_no, kind, detail);
+                // A repeated seq: one of the two lines claiming it was inserted. The genuine one is
+                // the one the following line chains to.
+                let this_genuine = matches!(parsed.get(i + 1), Some(Ok(next)) if next.seq() == got + 1 && next.prev() == hashes[i]);
+                let earlier_line = line_no - (expected_seq - got) as usize;
+                if this_genuine {
+                    rep.problem(got, earlier_line, "inserted", format!("line {earlier_line} claims seq {got} but the chain continues from line {line_no}: line {earlier_line} was inserted"));
+                } else {
+                    rep.problem(expected_seq, line_no, "inserted", format!("line {line_no} repeats seq {got} where seq {expected_seq} was expected: an entry was inserted"));
+                }
+            }
             break;
         }
         if e.prev() != prev {
