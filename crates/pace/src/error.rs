@@ -142,5 +142,70 @@ pub enum Error {
     Rng,
 }
 
+impl Error {
+    /// The status word a chip should answer with when this error ends a command (ICAO 9303-11,
+    /// ISO/IEC 7816-4, BSI TR-03110-3 conventions):
+    /// malformed input `6A80`, step out of order `6985`, wrong password (token) `6300`,
+    /// blocked password `6983`, suspended password `63C1`, secure-messaging failure `6988`,
+    /// internal failure (RNG, bad profile) `6F00`.
+    pub fn chip_status_word(&self) -> u16 {
+        match self {
+            Error::OutOfOrder { .. } => 0x6985,
+            Error::TokenMismatch { .. } => 0x6300,
+            Error::PasswordBlocked => 0x6983,
+            Error::PasswordSuspended => 0x63C1,
+            Error::MacMismatch
+            | Error::BadPadding { .. }
+            | Error::BadCiphertextLength { .. }
+            | Error::SscExhausted => 0x6988,
+            Error::Rng | Error::BadRetryPolicy(_) => 0x6F00,
+            Error::UnsupportedOid { .. }
+            | Error::UnsupportedDomainParameters(_)
+            | Error::BadLength { .. }
+            | Error::InvalidPoint { .. }
+            | Error::InvalidScalar { .. }
+            | Error::ReflectedPublicKey
+            | Error::BadInput { .. }
+            | Error::Tlv { .. }
+            | Error::MissingDataObject { .. }
+            | Error::SignatureInvalid
+            | Error::MalformedSignature { .. } => 0x6A80,
+        }
+    }
+}
+
 /// Shorthand used throughout the crate.
 pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_words_and_messages() {
+        assert_eq!(
+            Error::TokenMismatch { peer: "terminal" }.chip_status_word(),
+            0x6300
+        );
+        assert_eq!(Error::PasswordBlocked.chip_status_word(), 0x6983);
+        assert_eq!(Error::PasswordSuspended.chip_status_word(), 0x63C1);
+        assert_eq!(Error::MacMismatch.chip_status_word(), 0x6988);
+        assert_eq!(Error::Rng.chip_status_word(), 0x6F00);
+        assert_eq!(Error::ReflectedPublicKey.chip_status_word(), 0x6A80);
+        let e = Error::OutOfOrder {
+            role: "PACE chip",
+            step: "map_nonce",
+            state: "failed",
+        };
+        assert_eq!(e.chip_status_word(), 0x6985);
+        assert_eq!(e.to_string(), "PACE chip: map_nonce called in state failed");
+        assert_eq!(
+            Error::MissingDataObject {
+                context: "x",
+                tag: 0x81
+            }
+            .to_string(),
+            "x: missing data object 81"
+        );
+    }
+}
