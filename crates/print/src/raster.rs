@@ -37,8 +37,8 @@ impl Canvas {
             return;
         }
         let p = self.img.get_pixel_mut(x as u32, y as u32);
-        for i in 0..3 {
-            p.0[i] = (p.0[i] as f32 + (c[i] as f32 - p.0[i] as f32) * a + 0.5) as u8;
+        for (ch, &target) in p.0.iter_mut().zip(c.iter()) {
+            *ch = (*ch as f32 + (target as f32 - *ch as f32) * a + 0.5) as u8;
         }
     }
 
@@ -143,11 +143,7 @@ impl Canvas {
 }
 
 fn lerp(a: [u8; 3], b: [u8; 3], t: f32) -> [u8; 3] {
-    let mut o = [0u8; 3];
-    for i in 0..3 {
-        o[i] = (a[i] as f32 + (b[i] as f32 - a[i] as f32) * t + 0.5) as u8;
-    }
-    o
+    std::array::from_fn(|i| (a[i] as f32 + (b[i] as f32 - a[i] as f32) * t + 0.5) as u8)
 }
 
 /// Segments for a quarter arc of radius `r` (px-ish units) so the chord error stays sub-pixel.

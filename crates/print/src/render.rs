@@ -216,6 +216,15 @@ impl Renderer {
         let id = record.id_number.as_str();
         let mm_px = |mm: f32| (mm * self.px_per_mm).round() as u32;
 
+        // Text first: a field that does not fit is the most useful error to report.
+        let mut runs = Vec::new();
+        for f in &side.fields {
+            let value = field_value(record, f.source);
+            runs.extend(text::fit(&self.fonts, f.source.name(), &value, &f.value)?);
+        }
+        if let Some(m) = &side.mrz {
+            runs.extend(self.mrz_runs(m, mrz)?);
+        }
         let mut placed_photo = None;
         if let Some(pb) = &side.photo {
             let age = citizen::age_on(record.date_of_birth, record.date_of_issue).max(0) as u32;
@@ -284,14 +293,6 @@ impl Renderer {
             placed_qr = Some(l);
         }
 
-        let mut runs = Vec::new();
-        for f in &side.fields {
-            let value = field_value(record, f.source);
-            runs.extend(text::fit(&self.fonts, f.source.name(), &value, &f.value)?);
-        }
-        if let Some(m) = &side.mrz {
-            runs.extend(self.mrz_runs(m, mrz)?);
-        }
         canvas.draw_runs(&self.fonts, &runs);
         canvas.cut_corners(self.template.card.corner_radius_mm);
 
@@ -344,6 +345,7 @@ impl Renderer {
                 x_mm: m.left_mm,
                 baseline_mm: center + m.cap_height_mm / 2.0,
                 glyphs,
+                width_mm: 30.0 * m.char_pitch_mm,
                 text: line.clone(),
             });
         }

@@ -34,6 +34,8 @@ pub struct TextRun {
     pub x_mm: f32,
     pub baseline_mm: f32,
     pub glyphs: Vec<PlacedGlyph>,
+    /// Advance width of the whole line.
+    pub width_mm: f32,
     /// The NFC text of the line (for the PDF text layer and for tests).
     pub text: String,
 }
@@ -123,6 +125,7 @@ pub fn fit(
                     x_mm,
                     baseline_mm: tb.y_mm + asc * size_mm + i as f32 * tb.line_height * size_mm,
                     glyphs,
+                    width_mm: w_mm,
                     text: line_text,
                 });
             }
