@@ -1,4 +1,6 @@
-//! PACE version 2 with ECDH Generic Mapping (ICAO 9303-11 §4.4), both roles.
+//! PACE version 2 with ECDH Generic Mapping (ICAO 9303-11 §4.4), both roles, and the ECDH
+//! Integrated Mapping with AES-128 (§4.4.3.3.2: the terminal sends a nonce `t` in 81 instead of
+//! a mapping key, the chip answers `7C 00`, and `G̃ = f_G(R_p(s, t))`).
 //!
 //! Each role is an explicit state machine driven by the four GENERAL AUTHENTICATE exchanges.
 //! The caller moves bytes (the values of the `7C` data objects) between the machine and the card
@@ -22,9 +24,9 @@
 //! Every randomized step has a `_with_*` twin that takes the secret explicitly, so the ICAO
 //! worked example (Appendix G.1) runs byte for byte.
 
-use crate::ec::{EcPoint, EcPrivateKey};
+use crate::ec::{EcPoint, EcPrivateKey, integrated_mapping_point};
 use crate::error::{Error, Result};
-use crate::params::PaceParams;
+use crate::params::{Mapping, PaceParams};
 use crate::password::Password;
 use crate::sym::{AES_BLOCK, Aes, Cipher, KDF_ENC, KDF_MAC, SecretBytes, aes_cmac8, ct_eq, kdf};
 use crate::tlv::{DynamicAuthData, public_key_data_object};
@@ -113,6 +115,57 @@ fn check_nonce_len(len: usize, what: &'static str) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// Constants of the AES pseudo-random function of the Integrated Mapping (ICAO 9303-11
+/// §4.4.3.3.2), AES-128.
+const IM_C0_AES128: [u8; AES_BLOCK] = [
+    0xA6, 0x68, 0x89, 0x2A, 0x7C, 0x41, 0xE3, 0xCA, 0x73, 0x9F, 0x40, 0xB0, 0x57, 0xD8, 0x59, 0x04,
+];
+const IM_C1_AES128: [u8; AES_BLOCK] = [
+    0xA4, 0xE1, 0x36, 0xAC, 0x72, 0x5F, 0x73, 0x8B, 0x01, 0xC1, 0xF6, 0x02, 0x17, 0xC1, 0x88, 0xAD,
+];
+
+/// `R(s, t)` of the Integrated Mapping with AES-128: `k = E(t, s)`, then
+/// `n = ceil((log2 p + 64) / 128) = 3` rounds of `out ||= E(k, c1); k = E(k, c0)`.
+pub(crate) fn im_prf_aes128(s: &[u8], t: &[u8]) -> Result<SecretBytes> {
+    for (what, v) in [("PACE nonce s", s), ("PACE IM nonce t", t)] {
+        if v.len() != AES_BLOCK {
+            return Err(Error::BadLength {
+                what,
+                expected: "16".into(),
+                actual: v.len(),
+            });
+        }
+    }
+    let mut key = [0u8; AES_BLOCK];
+    key.copy_from_slice(s);
+    Aes::new(t, "PACE IM nonce t")?.encrypt_block(&mut key);
+    let mut out = Vec::with_capacity(3 * AES_BLOCK);
+    for _ in 0..3 {
+        let cipher = Aes::new(&key, "IM key")?;
+        let mut block = IM_C1_AES128;
+        cipher.encrypt_block(&mut block);
+        out.extend_from_slice(&block);
+        key = IM_C0_AES128;
+        cipher.encrypt_block(&mut key);
+    }
+    key.fill(0);
+    Ok(SecretBytes::new(out))
+}
+
+fn require_mapping(params: PaceParams, want: Mapping, step: &'static str) -> Result<()> {
+    if params.mapping == want {
+        Ok(())
+    } else {
+        Err(Error::BadInput {
+            what: "PACE mapping",
+            reason: format!(
+                "{step} does not belong to the {:?} mapping of these parameters",
+                params.mapping
+            ),
+        })
+    }
 }
 
 /// What both roles remember; exposed read-only for diagnostics and the worked-example test.
@@ -311,7 +364,9 @@ impl PaceChip {
         self.expect(ChipState::AwaitMapping, "map_nonce")?;
         let curve = self.params.curve;
         let nonce = self.t.nonce.clone();
+        let params = self.params;
         let r = (|| {
+            require_mapping(params, Mapping::Generic, "map_nonce")?;
             let peer = EcPoint::from_sec1(curve, pk_pcd_map, "PK_PCD,map")?;
             let own = sk_ic_map.public_key()?;
             let h = peer.mul(&sk_ic_map)?;
@@ -329,6 +384,27 @@ impl PaceChip {
         self.map_key = Some(sk_ic_map);
         self.state = ChipState::AwaitEphemeralKey;
         Ok(own)
+    }
+
+    /// GA step 2 of the Integrated Mapping: takes the terminal's nonce `t` (data object 81) and
+    /// computes `G̃ = f_G(R_p(s, t))`; the response carries no mapping data (`7C 00`).
+    pub fn map_nonce_integrated(&mut self, t: &[u8]) -> Result<()> {
+        self.expect(ChipState::AwaitMapping, "map_nonce_integrated")?;
+        let (params, nonce) = (self.params, self.t.nonce.clone());
+        let r = (|| {
+            require_mapping(params, Mapping::Integrated, "map_nonce_integrated")?;
+            let s = nonce.ok_or(Error::OutOfOrder {
+                role: "PACE chip",
+                step: "map_nonce_integrated",
+                state: "no nonce",
+            })?;
+            let r = im_prf_aes128(s.as_bytes(), t)?;
+            Ok(integrated_mapping_point(params.curve, r.as_bytes())?.0)
+        })();
+        let g = self.fail(r)?;
+        self.t.generator = Some(g);
+        self.state = ChipState::AwaitEphemeralKey;
+        Ok(())
     }
 
     /// GA step 3: takes the terminal's ephemeral key (data object 83), generates the chip's
@@ -528,7 +604,9 @@ impl PaceTerminal {
         sk_pcd_map: EcPrivateKey,
     ) -> Result<EcPoint> {
         self.expect(TerminalState::AwaitNonce, "process_nonce")?;
+        let params = self.params;
         let r = (|| {
+            require_mapping(params, Mapping::Generic, "process_nonce")?;
             check_nonce_len(z.len(), "PACE encrypted nonce z")?;
             let s = nonce_cipher(&self.k_pi)?.cbc_decrypt(
                 &[0; AES_BLOCK],
@@ -564,7 +642,9 @@ impl PaceTerminal {
     ) -> Result<EcPoint> {
         self.expect(TerminalState::AwaitMapping, "process_mapping")?;
         let curve = self.params.curve;
+        let params = self.params;
         let r = (|| {
+            require_mapping(params, Mapping::Generic, "process_mapping")?;
             let (map_key, s) = match (&self.map_key, &self.t.nonce) {
                 (Some(k), Some(s)) => (k, s),
                 _ => {
@@ -586,6 +666,76 @@ impl PaceTerminal {
         self.t.generator = Some(g);
         self.t.own_ephemeral = Some(own.clone());
         self.map_key = None;
+        self.eph_key = Some(sk_pcd);
+        self.state = TerminalState::AwaitEphemeralKey;
+        Ok(own)
+    }
+
+    /// Integrated Mapping, after GA step 1: decrypts `z`, chooses the nonce `t` (one AES block)
+    /// and computes `G̃`; returns `t` for data object 81 of GA step 2.
+    pub fn process_nonce_integrated<R: RngCore + CryptoRng + ?Sized>(
+        &mut self,
+        z: &[u8],
+        rng: &mut R,
+    ) -> Result<Vec<u8>> {
+        let mut t = vec![0u8; AES_BLOCK];
+        if rng.try_fill_bytes(&mut t).is_err() {
+            self.state = TerminalState::Failed;
+            return Err(Error::Rng);
+        }
+        self.process_nonce_integrated_with(z, &t)?;
+        Ok(t)
+    }
+
+    /// [`Self::process_nonce_integrated`] with an explicit nonce `t`.
+    pub fn process_nonce_integrated_with(&mut self, z: &[u8], t: &[u8]) -> Result<()> {
+        self.expect(TerminalState::AwaitNonce, "process_nonce_integrated")?;
+        let params = self.params;
+        let r = (|| {
+            require_mapping(params, Mapping::Integrated, "process_nonce_integrated")?;
+            check_nonce_len(z.len(), "PACE encrypted nonce z")?;
+            let s = nonce_cipher(&self.k_pi)?.cbc_decrypt(
+                &[0; AES_BLOCK],
+                z,
+                "PACE encrypted nonce z",
+            )?;
+            let r = im_prf_aes128(&s, t)?;
+            let g = integrated_mapping_point(params.curve, r.as_bytes())?.0;
+            Ok((SecretBytes::new(s), g))
+        })();
+        let (s, g) = self.fail(r)?;
+        self.t.nonce = Some(s);
+        self.t.generator = Some(g);
+        self.state = TerminalState::AwaitMapping;
+        Ok(())
+    }
+
+    /// Integrated Mapping, after GA step 2 (whose response carries no mapping data): generates
+    /// the ephemeral key pair on `G̃` and returns `PK_PCD` for data object 83.
+    pub fn process_mapping_integrated<R: RngCore + CryptoRng + ?Sized>(
+        &mut self,
+        rng: &mut R,
+    ) -> Result<EcPoint> {
+        let key = EcPrivateKey::generate(self.params.curve, rng);
+        let key = self.fail(key)?;
+        self.process_mapping_integrated_with_key(key)
+    }
+
+    /// [`Self::process_mapping_integrated`] with an explicit ephemeral private key.
+    pub fn process_mapping_integrated_with_key(&mut self, sk_pcd: EcPrivateKey) -> Result<EcPoint> {
+        self.expect(TerminalState::AwaitMapping, "process_mapping_integrated")?;
+        let params = self.params;
+        let r = (|| {
+            require_mapping(params, Mapping::Integrated, "process_mapping_integrated")?;
+            let g = self.t.generator.as_ref().ok_or(Error::OutOfOrder {
+                role: "PACE terminal",
+                step: "process_mapping_integrated",
+                state: "no mapped generator",
+            })?;
+            sk_pcd.public_key_on(g)
+        })();
+        let own = self.fail(r)?;
+        self.t.own_ephemeral = Some(own.clone());
         self.eph_key = Some(sk_pcd);
         self.state = TerminalState::AwaitEphemeralKey;
         Ok(own)
@@ -692,8 +842,12 @@ impl PaceChip {
                 ))
             }
             ChipState::AwaitMapping => {
-                let pk = self.fail(data.require(0x81))?;
-                let own = self.map_nonce(pk, rng)?;
+                let mapping_data = self.fail(data.require(0x81))?;
+                if self.params.mapping == Mapping::Integrated {
+                    self.map_nonce_integrated(mapping_data)?;
+                    return Ok(ChipStep::Respond(DynamicAuthData::new().encode()));
+                }
+                let own = self.map_nonce(mapping_data, rng)?;
                 Ok(ChipStep::Respond(
                     DynamicAuthData::new().with(0x82, own.to_sec1()).encode(),
                 ))
@@ -767,8 +921,16 @@ impl PaceTerminal {
         match self.state {
             TerminalState::AwaitNonce => {
                 let z = self.fail(data.require(0x80))?;
+                if self.params.mapping == Mapping::Integrated {
+                    let t = self.process_nonce_integrated(z, rng)?;
+                    return Ok(send(0x81, &t, true));
+                }
                 let own = self.process_nonce(z, rng)?;
                 Ok(send(0x81, own.to_sec1(), true))
+            }
+            TerminalState::AwaitMapping if self.params.mapping == Mapping::Integrated => {
+                let own = self.process_mapping_integrated(rng)?;
+                Ok(send(0x83, own.to_sec1(), true))
             }
             TerminalState::AwaitMapping => {
                 let pk = self.fail(data.require(0x82))?;
@@ -794,5 +956,25 @@ impl PaceTerminal {
                 })
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn im_pseudo_random_function_appendix_h1() {
+        let s = hex::decode("2923BE84E16CD6AE529049F1F1BBE9EB").unwrap();
+        let t = hex::decode("5DD4CBFC96F5453B130D890A1CDBAE32").unwrap();
+        assert_eq!(
+            hex::encode_upper(im_prf_aes128(&s, &t).unwrap().as_bytes()),
+            "E4447E2DFB3586BAC05DDB00156B57FBB2179A3949294C97254189800C517BAA\
+             8DA0FF397ED8C445D3E421E4FEB57322"
+        );
+        assert!(matches!(
+            im_prf_aes128(&s, &t[..8]),
+            Err(Error::BadLength { .. })
+        ));
     }
 }

@@ -17,6 +17,10 @@ pub const ID_PACE_ECDH_GM_AES_192: &[u8] =
 pub const ID_PACE_ECDH_GM_AES_256: &[u8] =
     &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x04, 0x02, 0x04];
 
+/// id-PACE-ECDH-IM-AES-CBC-CMAC-128 (0.4.0.127.0.7.2.2.4.4.2).
+pub const ID_PACE_ECDH_IM_AES_128: &[u8] =
+    &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x04, 0x04, 0x02];
+
 /// id-CA-ECDH-3DES-CBC-CBC (0.4.0.127.0.7.2.2.3.2.1).
 pub const ID_CA_ECDH_3DES: &[u8] = &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x03, 0x02, 0x01];
 /// id-CA-ECDH-AES-CBC-CMAC-128 (0.4.0.127.0.7.2.2.3.2.2).
@@ -46,9 +50,20 @@ pub fn oid_der(content: &[u8]) -> Vec<u8> {
     out
 }
 
-/// A PACE parameter set: ECDH Generic Mapping with AES, on one curve.
+/// How PACE maps the nonce to the ephemeral generator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mapping {
+    /// Generic Mapping: `G̃ = s·G + H` with an ECDH on the mapping keys.
+    Generic,
+    /// Integrated Mapping: `G̃ = f_G(R_p(s, t))` with a terminal nonce `t` (AES-128 only here).
+    Integrated,
+}
+
+/// A PACE parameter set: ECDH Generic or Integrated Mapping with AES, on one curve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PaceParams {
+    /// The mapping.
+    pub mapping: Mapping,
     /// Cipher of the session (and of the nonce encryption): AES-128, -192 or -256.
     pub cipher: Cipher,
     /// Domain parameters.
@@ -59,19 +74,22 @@ impl PaceParams {
     /// The parameters named by a PACE protocol OID (content octets) and a standardized domain
     /// parameter ID, as in PACEInfo or MSE:Set AT.
     pub fn new(protocol_oid: &[u8], parameter_id: u32) -> Result<Self> {
-        let cipher = if protocol_oid == ID_PACE_ECDH_GM_AES_128 {
-            Cipher::Aes128
+        let (mapping, cipher) = if protocol_oid == ID_PACE_ECDH_GM_AES_128 {
+            (Mapping::Generic, Cipher::Aes128)
         } else if protocol_oid == ID_PACE_ECDH_GM_AES_192 {
-            Cipher::Aes192
+            (Mapping::Generic, Cipher::Aes192)
         } else if protocol_oid == ID_PACE_ECDH_GM_AES_256 {
-            Cipher::Aes256
+            (Mapping::Generic, Cipher::Aes256)
+        } else if protocol_oid == ID_PACE_ECDH_IM_AES_128 {
+            (Mapping::Integrated, Cipher::Aes128)
         } else {
             return Err(Error::UnsupportedOid {
-                what: "PACE protocol (ECDH-GM-AES)",
+                what: "PACE protocol (ECDH-GM-AES-128/192/256, ECDH-IM-AES-128)",
                 oid_hex: hex_upper(protocol_oid),
             });
         };
         Ok(PaceParams {
+            mapping,
             cipher,
             curve: Curve::from_parameter_id(parameter_id)?,
         })
@@ -79,6 +97,9 @@ impl PaceParams {
 
     /// The protocol OID content octets.
     pub fn protocol_oid(&self) -> &'static [u8] {
+        if self.mapping == Mapping::Integrated {
+            return ID_PACE_ECDH_IM_AES_128;
+        }
         match self.cipher {
             Cipher::Aes192 => ID_PACE_ECDH_GM_AES_192,
             Cipher::Aes256 => ID_PACE_ECDH_GM_AES_256,
@@ -140,6 +161,10 @@ mod tests {
         assert_eq!(
             hex_upper(&oid_der(ID_PACE_ECDH_GM_AES_128)),
             "060A04007F00070202040202"
+        );
+        assert_eq!(
+            hex_upper(&oid_der(ID_PACE_ECDH_IM_AES_128)),
+            "060A04007F00070202040402"
         );
         assert_eq!(
             hex_upper(&oid_der(ID_CA_ECDH_3DES)),

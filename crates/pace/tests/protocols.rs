@@ -566,3 +566,45 @@ fn general_authenticate_drivers_refuse_malformed_data() {
         Err(Error::Tlv { .. })
     ));
 }
+
+#[test]
+fn integrated_mapping_through_the_drivers_and_wrong_mapping_calls() {
+    let mut rng = StdRng::seed_from_u64(18);
+    let can = Password::from_can("654321").unwrap();
+    for id in [12, 13] {
+        let params = PaceParams::new(pace::params::ID_PACE_ECDH_IM_AES_128, id).unwrap();
+        let mut chip = PaceChip::new(params, &can);
+        let mut term = PaceTerminal::new(params, &can);
+        let (a, b) = drive(&mut chip, &mut term, &mut rng).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(chip.mapping_point(), None); // no mapping ECDH in IM
+    }
+    let params = PaceParams::new(pace::params::ID_PACE_ECDH_IM_AES_128, 13).unwrap();
+    // Generic Mapping calls on Integrated Mapping parameters (and the reverse) are refused.
+    let mut chip = PaceChip::new(params, &can);
+    chip.encrypted_nonce(&mut rng).unwrap();
+    let g = Curve::BrainpoolP256r1.generator();
+    assert!(matches!(
+        chip.map_nonce(g.to_sec1(), &mut rng),
+        Err(Error::BadInput { .. })
+    ));
+    assert_eq!(chip.state(), ChipState::Failed);
+    let mut term = PaceTerminal::new(params, &can);
+    assert!(matches!(
+        term.process_nonce(&[0; 16], &mut rng),
+        Err(Error::BadInput { .. })
+    ));
+    let gm = PaceParams::new(ID_PACE_ECDH_GM_AES_128, 13).unwrap();
+    let mut term = PaceTerminal::new(gm, &can);
+    assert!(matches!(
+        term.process_nonce_integrated(&[0; 16], &mut rng),
+        Err(Error::BadInput { .. })
+    ));
+    // A nonce t of the wrong length.
+    let mut chip = PaceChip::new(params, &can);
+    chip.encrypted_nonce(&mut rng).unwrap();
+    assert!(matches!(
+        chip.map_nonce_integrated(&[1; 8]),
+        Err(Error::BadLength { .. })
+    ));
+}

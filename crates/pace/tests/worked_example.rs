@@ -206,3 +206,51 @@ fn ecdh_generic_mapping_appendix_g1_both_sides() {
     assert_eq!(chip.state(), pace::ChipState::Established);
     assert_eq!(term.state(), pace::TerminalState::Established);
 }
+
+#[test]
+fn ecdh_integrated_mapping_appendix_h1_both_sides() {
+    let v = vector("pace.ecdh_im_brainpoolP256r1");
+    let i = &v["inputs"];
+    let e = &v["expected"];
+    let params = PaceParams::new(pace::params::ID_PACE_ECDH_IM_AES_128, 13).unwrap();
+    assert_eq!(params.mapping, pace::params::Mapping::Integrated);
+    // Appendix H's K_π is the key of CAN "123456" (see can_and_long_key_password_derivation).
+    let password = Password::from_can("123456").unwrap();
+    assert_eq!(password.key(params.cipher).as_bytes(), h(&i["K_pi"]));
+    let key =
+        |name: &str| EcPrivateKey::from_bytes(params.curve, &h(&i[name]), "vector key").unwrap();
+
+    let mut chip = PaceChip::new(params, &password);
+    let mut term = PaceTerminal::new(params, &password);
+    let z = chip
+        .encrypted_nonce_from(&SecretBytes::new(h(&e["s"])))
+        .unwrap();
+    assert_eq!(z, h(&i["z"]));
+    term.process_nonce_integrated_with(&z, &h(&i["t"])).unwrap();
+    assert_eq!(term.nonce().unwrap(), h(&e["s"]));
+    chip.map_nonce_integrated(&h(&i["t"])).unwrap();
+    for g in [
+        chip.mapped_generator().unwrap(),
+        term.mapped_generator().unwrap(),
+    ] {
+        assert_eq!(hx(g.xy()), e["G_mapped"].as_str().unwrap());
+    }
+    let pk_ifd = term
+        .process_mapping_integrated_with_key(key("SK_IFD"))
+        .unwrap();
+    assert_eq!(hx(pk_ifd.xy()), e["PK_IFD"].as_str().unwrap());
+    let pk_ic = chip
+        .key_agreement_with_key(pk_ifd.to_sec1(), key("SK_IC"))
+        .unwrap();
+    assert_eq!(hx(pk_ic.xy()), e["PK_IC"].as_str().unwrap());
+    let t_ifd = term.process_ephemeral(pk_ic.to_sec1()).unwrap();
+    assert_eq!(hx(term.shared_secret().unwrap()), e["K"].as_str().unwrap());
+    assert_eq!(hx(chip.shared_secret().unwrap()), e["K"].as_str().unwrap());
+    let keys = term.session_keys().unwrap();
+    assert_eq!(hx(keys.k_enc()), e["KSEnc"].as_str().unwrap());
+    assert_eq!(hx(keys.k_mac()), e["KSMAC"].as_str().unwrap());
+    assert_eq!(hx(&t_ifd), e["T_IFD"].as_str().unwrap());
+    let out = chip.verify_terminal_token(&t_ifd).unwrap();
+    assert_eq!(hx(&out.token), e["T_IC"].as_str().unwrap());
+    assert_eq!(term.verify_chip_token(&out.token).unwrap(), out.keys);
+}
