@@ -14,6 +14,7 @@ pub mod chip;
 pub mod error;
 pub mod fs;
 pub mod keys;
+pub mod serve;
 pub mod state;
 pub mod timing;
 pub mod transport;
@@ -21,6 +22,7 @@ pub mod vpcd;
 
 pub use chip::{CARD_ACCESS, Chip, Counters};
 pub use error::Error;
+pub use serve::{ServeOptions, ServeReport, serve, stop_on_signals};
 pub use state::{Lifecycle, PersistentState};
 pub use timing::TimingMode;
 pub use transport::InProcess;

@@ -1,0 +1,253 @@
+//! The chip served as a vpcd card through the real pcscd, talked to with the `pcsc` crate.
+//! Needs pcscd running with a vpcd reader: `CCCD_TEST_READER` (default `Virtual PCD 00 00`) on
+//! `CCCD_TEST_VPCD_PORT` (default 35963). Fails (does not skip) without pcscd.
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use common::*;
+use reader::transport::{Exchange, Transmit};
+use vchip::{ServeOptions, ServeReport};
+
+fn reader_name() -> String {
+    std::env::var("CCCD_TEST_READER").unwrap_or_else(|_| "Virtual PCD 00 00".into())
+}
+
+fn vpcd_port() -> u16 {
+    std::env::var("CCCD_TEST_VPCD_PORT")
+        .ok()
+        .map(|p| {
+            p.parse()
+                .expect("CCCD_TEST_VPCD_PORT must be a port number")
+        })
+        .unwrap_or(35963)
+}
+
+/// A running card server; stopped (and the card removed) on `stop`.
+struct Server {
+    stop: Arc<AtomicBool>,
+    handle: Option<JoinHandle<ServeReport>>,
+}
+
+impl Server {
+    fn start(profile: Arc<reader::Profile>, opts: ServeOptions) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let handle = std::thread::spawn(move || {
+            vchip::serve(profile, &opts, &flag, &mut |_| {}).expect("serve")
+        });
+        Self {
+            stop,
+            handle: Some(handle),
+        }
+    }
+
+    fn stop(mut self) -> ServeReport {
+        self.stop.store(true, Ordering::SeqCst);
+        self.handle.take().unwrap().join().unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+}
+
+fn opts() -> ServeOptions {
+    ServeOptions {
+        port: vpcd_port(),
+        ..Default::default()
+    }
+}
+
+/// A PC/SC card connection as a `reader` exchange.
+struct Card {
+    card: pcsc::Card,
+    buf: Vec<u8>,
+}
+
+impl Exchange for Card {
+    fn exchange(&mut self, command: &[u8]) -> Result<Vec<u8>, reader::Error> {
+        self.card
+            .transmit(command, &mut self.buf)
+            .map(<[u8]>::to_vec)
+            .map_err(|e| reader::Error::Transport {
+                reason: e.to_string(),
+            })
+    }
+}
+
+fn reader_state(ctx: &pcsc::Context, name: &std::ffi::CStr) -> pcsc::State {
+    let mut states = [pcsc::ReaderState::new(name, pcsc::State::UNAWARE)];
+    ctx.get_status_change(Duration::from_millis(0), &mut states)
+        .map(|()| states[0].event_state())
+        .unwrap_or(pcsc::State::UNKNOWN)
+}
+
+/// Waits until the reader holds a card with `atr`, then connects.
+fn wait_for_card(atr: &[u8]) -> (pcsc::Context, Card) {
+    let ctx = pcsc::Context::establish(pcsc::Scope::User).expect("pcscd must be running");
+    let name = std::ffi::CString::new(reader_name()).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let state = reader_state(&ctx, &name);
+        if state.contains(pcsc::State::PRESENT)
+            && let Ok(card) = ctx.connect(&name, pcsc::ShareMode::Shared, pcsc::Protocols::ANY)
+        {
+            let mut names = [0u8; 1024];
+            let mut atr_buf = [0u8; pcsc::MAX_ATR_SIZE];
+            if let Ok(status) = card.status2(&mut names, &mut atr_buf)
+                && status.atr() == atr
+            {
+                let card = Card {
+                    card,
+                    buf: vec![0; pcsc::MAX_BUFFER_SIZE_EXTENDED],
+                };
+                return (ctx, card);
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no card in {:?} (state {state:?})",
+            reader_name()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Waits until the reader is empty.
+fn wait_for_removal() {
+    let ctx = pcsc::Context::establish(pcsc::Scope::User).expect("pcscd must be running");
+    let name = std::ffi::CString::new(reader_name()).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while reader_state(&ctx, &name).contains(pcsc::State::PRESENT) {
+        assert!(Instant::now() < deadline, "card not removed");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn bac(card: &mut Card) -> reader::SecureChannel {
+    let keys = reader::bac::BacKeys::from_mrz(&reader::bac::MrzInfo::new(DOC, DOB, DOE).unwrap());
+    reader::bac::authenticate(card, &keys, &mut rand::rngs::OsRng).unwrap()
+}
+
+fn secure(
+    card: &mut Card,
+    sm: &mut reader::SecureChannel,
+    cmd: &reader::Command,
+) -> reader::Response {
+    let wrapped = sm.protect_command(cmd).unwrap();
+    let resp = card.transmit(&wrapped).unwrap();
+    sm.unprotect_response(&resp).unwrap()
+}
+
+#[test]
+fn pcsc_cccd_chip_personalized_and_read_with_bac_through_pcscd() {
+    let p = cccd();
+    let server = Server::start(p.clone(), opts());
+    let (_ctx, mut card) = wait_for_card(&p.atr);
+    assert_eq!(card.transmit(&select_aid()).unwrap().sw, 0x9000);
+    let challenge = card.transmit(&cmd(0, 0x84, 0, 0).with_le(8)).unwrap();
+    assert_eq!((challenge.sw, challenge.data.len()), (0x9000, 8));
+    // Personalize in plain (perso state), the 20 KiB DG2 in one extended APDU.
+    let files = files(20 * 1024);
+    for (fid, data) in &files {
+        assert_eq!(
+            card.transmit(&fcp_create(*fid, data.len() as u16))
+                .unwrap()
+                .sw,
+            0x9000
+        );
+        assert_eq!(card.transmit(&update(0, data)).unwrap().sw, 0x9000);
+    }
+    assert_eq!(card.transmit(&put_mrz()).unwrap().sw, 0x9000);
+    assert_eq!(
+        card.transmit(&cmd(0, 0x46, 0, 1).with_le(256)).unwrap().sw,
+        0x9000
+    );
+    assert_eq!(card.transmit(&cmd(0, 0x44, 0, 0)).unwrap().sw, 0x9000);
+    // Locked: perso refused, reading without BAC refused.
+    assert_eq!(card.transmit(&fcp_create(0x0103, 5)).unwrap().sw, 0x6985);
+    assert_eq!(card.transmit(&read_sfi(0x1E, 0, 256)).unwrap().sw, 0x6982);
+    // BAC, then read every file back by SFI with extended Le.
+    let mut sm = bac(&mut card);
+    for (fid, data) in &files {
+        let r = secure(&mut card, &mut sm, &read_sfi(*fid as u8, 0, 65_536));
+        assert_eq!(r.sw, 0x9000);
+        assert_eq!(&r.data, data, "{fid:04X}");
+    }
+    let r = secure(&mut card, &mut sm, &select_ef(0x011E));
+    assert_eq!((r.sw, r.data.len()), (0x9000, 0));
+    drop(card);
+    let report = server.stop();
+    assert_eq!(report.cards, 1);
+    assert!(report.apdus >= 16, "{report:?}");
+    wait_for_removal();
+}
+
+#[test]
+fn pcsc_jmrtd_applet_short_apdus_and_bac_through_pcscd() {
+    let p = jmrtd();
+    let server = Server::start(p.clone(), opts());
+    let (_ctx, mut card) = wait_for_card(&p.atr);
+    let k = rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, 1024).unwrap();
+    let mut term_files = files(1000);
+    term_files.truncate(2);
+    // personalize_jmrtd drives an in-process Term; here the same commands go through pcscd.
+    assert_eq!(card.transmit(&select_aid()).unwrap().sw, 0x9000);
+    for (fid, data) in &term_files {
+        assert_eq!(
+            card.transmit(&jmrtd_create(*fid, data.len() as u16))
+                .unwrap()
+                .sw,
+            0x9000
+        );
+        assert_eq!(card.transmit(&select_ef(*fid)).unwrap().sw, 0x9000);
+        assert_eq!(card.transmit(&update(0, data)).unwrap().sw, 0x9000);
+    }
+    assert_eq!(
+        card.transmit(&read(0, 4)).unwrap().sw,
+        0x6982,
+        "JMRTD reads need BAC"
+    );
+    assert_eq!(card.transmit(&put_mrz()).unwrap().sw, 0x9000);
+    use rsa::traits::{PrivateKeyParts, PublicKeyParts};
+    let wrap = |tag: u32, v: Vec<u8>| reader::tlv::encode(tag, &reader::tlv::encode(0x04, &v));
+    let put_n = cmd(0, 0xDA, 0, 0x60).with_data(wrap(0x60, k.n().to_bytes_be()));
+    assert_eq!(card.transmit(&put_n).unwrap().sw, 0x9000);
+    let put_d = cmd(0, 0xDA, 0, 0x61).with_data(wrap(0x61, k.d().to_bytes_be()));
+    assert_eq!(card.transmit(&put_d).unwrap().sw, 0x9000);
+    assert_eq!(card.transmit(&cmd(0, 0xDA, 0xDE, 0xAD)).unwrap().sw, 0x9000);
+    assert_eq!(card.transmit(&select_ef(0x011E)).unwrap().sw, 0x6982);
+    assert_eq!(
+        card.exchange(&h("00B00000000100")).unwrap(),
+        h("6700"),
+        "no extended length"
+    );
+    let mut sm = bac(&mut card);
+    let r = secure(&mut card, &mut sm, &read_sfi(0x1E, 0, 256));
+    assert_eq!(r.data, term_files[0].1);
+    let r = secure(
+        &mut card,
+        &mut sm,
+        &cmd(0, 0x88, 0, 0).with_data(vec![3; 8]).with_le(256),
+    );
+    assert_eq!((r.sw, r.data.len()), (0x9000, 128));
+    // A card reset ends secure messaging.
+    card.card
+        .reconnect(
+            pcsc::ShareMode::Shared,
+            pcsc::Protocols::ANY,
+            pcsc::Disposition::ResetCard,
+        )
+        .unwrap();
+    assert_eq!(card.exchange(&h("0CB0000004")).unwrap(), h("6882"));
+    drop(card);
+    server.stop();
+    wait_for_removal();
+}
