@@ -3,10 +3,10 @@
 //! Run: `cargo bench -p pace` (prints median, p95 and operations per second).
 
 use pace::aa::{self, AaHash, AaSigner};
-use pace::params::{ID_CA_ECDH_AES_128, ID_PACE_ECDH_GM_AES_128};
+use pace::params::{ID_CA_ECDH_AES_128, ID_PACE_ECDH_GM_AES_128, ID_PACE_ECDH_IM_AES_128};
 use pace::{
-    CaParams, CaTerminal, Curve, EcPrivateKey, PaceChip, PaceParams, PaceTerminal, Password,
-    chip_authenticate,
+    CaParams, CaTerminal, ChipStep, Curve, EcPrivateKey, PaceChip, PaceParams, PaceTerminal,
+    Password, TerminalStep, chip_authenticate,
 };
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -38,17 +38,22 @@ fn time<F: FnMut()>(iterations: usize, mut f: F) -> Vec<Duration> {
         .collect()
 }
 
+/// One PACE run through the GENERAL AUTHENTICATE drivers (data fields only, no APDUs).
 fn pace_once(params: PaceParams, pw: &Password, rng: &mut StdRng) {
     let mut chip = PaceChip::new(params, pw);
     let mut term = PaceTerminal::new(params, pw);
-    let z = chip.encrypted_nonce(rng).unwrap();
-    let a = term.process_nonce(&z, rng).unwrap();
-    let b = chip.map_nonce(a.to_sec1(), rng).unwrap();
-    let c = term.process_mapping(b.to_sec1(), rng).unwrap();
-    let d = chip.key_agreement(c.to_sec1(), rng).unwrap();
-    let t_pcd = term.process_ephemeral(d.to_sec1()).unwrap();
-    let out = chip.verify_terminal_token(&t_pcd).unwrap();
-    term.verify_chip_token(&out.token).unwrap();
+    let mut step = PaceTerminal::first_command();
+    loop {
+        match step {
+            TerminalStep::Send { data, .. } => {
+                let response = match chip.general_authenticate(&data, rng).unwrap() {
+                    ChipStep::Respond(r) | ChipStep::Established { response: r, .. } => r,
+                };
+                step = term.next_step(&response, rng).unwrap();
+            }
+            TerminalStep::Established(_) => return,
+        }
+    }
 }
 
 fn main() {
@@ -63,6 +68,11 @@ fn main() {
         report(
             &format!("PACE-GM AES-128 {} (both sides)", curve.name()),
             time(iterations, || pace_once(params, &pw, &mut rng)),
+        );
+        let im = PaceParams::new(ID_PACE_ECDH_IM_AES_128, id).unwrap();
+        report(
+            &format!("PACE-IM AES-128 {} (both sides)", curve.name()),
+            time(iterations, || pace_once(im, &pw, &mut rng)),
         );
 
         let ca = CaParams::new(ID_CA_ECDH_AES_128).unwrap();

@@ -1,4 +1,5 @@
-//! Side-agnostic eMRTD chip-security core for cccd: PACE (ECDH Generic Mapping), Chip
+//! Side-agnostic eMRTD chip-security core for cccd: PACE (ECDH Generic Mapping with
+//! AES-128/192/256, ECDH Integrated Mapping with AES-128), Chip
 //! Authentication, ECDSA Active Authentication, AES secure-messaging primitives and a password
 //! retry counter, as pure computation (no I/O, no dependency on `reader` or `vchip`).
 //!
@@ -7,7 +8,8 @@
 //! AUTHENTICATE, secure-messaging framing) stays with them.
 //!
 //! References: ICAO Doc 9303-11 (8th ed.) §4.4 (PACE), §6.1 (AA), §6.2 (CA), §9 (crypto
-//! specifications), Appendix G.1 (the worked example the tests reproduce byte for byte);
+//! specifications), Appendices G.1 and H.1 (the worked examples the tests reproduce byte for
+//! byte);
 //! BSI TR-03111 (plain ECDSA signatures).
 //!
 //! **Timing**: P-256 goes through the constant-time `p256` crate; brainpoolP256r1 goes through

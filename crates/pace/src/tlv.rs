@@ -14,8 +14,10 @@ pub(crate) fn push_len(out: &mut Vec<u8>, len: usize) {
         out.push(len as u8);
     } else if len <= 0xFF {
         out.extend_from_slice(&[0x81, len as u8]);
-    } else {
+    } else if len <= 0xFFFF {
         out.extend_from_slice(&[0x82, (len >> 8) as u8, len as u8]);
+    } else {
+        out.extend_from_slice(&[0x83, (len >> 16) as u8, (len >> 8) as u8, len as u8]);
     }
 }
 
@@ -260,7 +262,11 @@ mod tests {
         push_len(&mut v, 0x7F);
         push_len(&mut v, 0x80);
         push_len(&mut v, 0x1234);
-        assert_eq!(v, [0x7F, 0x81, 0x80, 0x82, 0x12, 0x34]);
+        push_len(&mut v, 0x012345);
+        assert_eq!(
+            v,
+            [0x7F, 0x81, 0x80, 0x82, 0x12, 0x34, 0x83, 0x01, 0x23, 0x45]
+        );
         let long = DynamicAuthData::new().with(0x80, &[0xAA; 300]);
         assert_eq!(DynamicAuthData::decode(&long.encode()).unwrap(), long);
     }
