@@ -94,18 +94,18 @@ impl CaTerminal {
 }
 
 /// Data field of MSE:Set KAT for 3DES Chip Authentication: `91 PK_PCD [84 key ID]`.
-pub fn mse_set_kat_data(pk_pcd: &EcPoint, key_id: Option<u32>) -> Vec<u8> {
+pub fn mse_set_kat_data(pk_pcd: &EcPoint, key_id: Option<u64>) -> Vec<u8> {
     let mut out = encode(&[0x91], pk_pcd.to_sec1());
     if let Some(id) = key_id {
         let bytes = id.to_be_bytes();
-        let skip = bytes.iter().take(3).take_while(|b| **b == 0).count();
+        let skip = bytes.iter().take(7).take_while(|b| **b == 0).count();
         out.extend_from_slice(&encode(&[0x84], &bytes[skip..]));
     }
     out
 }
 
 /// Parses MSE:Set KAT data on the chip: returns the terminal's public key bytes and the key ID.
-pub fn parse_mse_set_kat(data: &[u8]) -> Result<(Vec<u8>, Option<u32>)> {
+pub fn parse_mse_set_kat(data: &[u8]) -> Result<(Vec<u8>, Option<u64>)> {
     const CTX: &str = "MSE:Set KAT data";
     let objects = crate::tlv::read_flat(data, CTX)?;
     let get = |tag: u8| {
@@ -121,13 +121,13 @@ pub fn parse_mse_set_kat(data: &[u8]) -> Result<(Vec<u8>, Option<u32>)> {
         })?
         .to_vec();
     let key_id = match get(0x84) {
-        Some(v) if !v.is_empty() && v.len() <= 4 => {
-            Some(v.iter().fold(0u32, |a, b| (a << 8) | u32::from(*b)))
+        Some(v) if !v.is_empty() && v.len() <= 8 => {
+            Some(v.iter().fold(0u64, |a, b| (a << 8) | u64::from(*b)))
         }
         Some(_) => {
             return Err(Error::Tlv {
                 context: CTX,
-                reason: "key ID must be 1 to 4 bytes",
+                reason: "key ID must be 1 to 8 bytes",
                 offset: 0,
             });
         }

@@ -19,7 +19,7 @@ pub enum Error {
     #[error(
         "unsupported standardized domain parameter ID {0} (supported: 12 = NIST P-256, 13 = brainpoolP256r1)"
     )]
-    UnsupportedDomainParameters(u32),
+    UnsupportedDomainParameters(u64),
     /// A byte string had the wrong length.
     #[error("{what}: expected {expected} bytes, got {actual}")]
     BadLength {

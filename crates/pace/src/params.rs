@@ -73,7 +73,7 @@ pub struct PaceParams {
 impl PaceParams {
     /// The parameters named by a PACE protocol OID (content octets) and a standardized domain
     /// parameter ID, as in PACEInfo or MSE:Set AT.
-    pub fn new(protocol_oid: &[u8], parameter_id: u32) -> Result<Self> {
+    pub fn new(protocol_oid: &[u8], parameter_id: u64) -> Result<Self> {
         let (mapping, cipher) = if protocol_oid == ID_PACE_ECDH_GM_AES_128 {
             (Mapping::Generic, Cipher::Aes128)
         } else if protocol_oid == ID_PACE_ECDH_GM_AES_192 {
@@ -108,7 +108,7 @@ impl PaceParams {
     }
 
     /// The standardized domain parameter ID.
-    pub fn parameter_id(&self) -> u32 {
+    pub fn parameter_id(&self) -> u64 {
         self.curve.parameter_id()
     }
 }

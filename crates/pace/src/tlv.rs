@@ -100,6 +100,12 @@ pub(crate) fn read_flat(data: &[u8], context: &'static str) -> Result<Vec<(u8, V
     Ok(out)
 }
 
+/// Parses a sequence of TLVs (one- or two-byte tags) that fills `data` exactly, keeping
+/// two-byte tags out (the callers only accept universal one-byte tags).
+pub(crate) fn read_all(data: &[u8], context: &'static str) -> Result<Vec<(u8, Vec<u8>)>> {
+    read_flat(data, context)
+}
+
 /// Dynamic authentication data: the `7C` template of GENERAL AUTHENTICATE commands and
 /// responses, holding context-specific objects `80`-`88` (ICAO 9303-11 §4.4.4.2):
 ///
@@ -193,7 +199,7 @@ pub struct MseSetAt {
     /// Password reference (`83`): 1 MRZ, 2 CAN (see [`crate::PasswordKind`]).
     pub password_ref: Option<u8>,
     /// Private key reference (`84`), an unsigned big-endian integer.
-    pub key_ref: Option<u32>,
+    pub key_ref: Option<u64>,
 }
 
 impl MseSetAt {
@@ -205,7 +211,7 @@ impl MseSetAt {
         }
         if let Some(k) = self.key_ref {
             let bytes = k.to_be_bytes();
-            let skip = bytes.iter().take(3).take_while(|b| **b == 0).count();
+            let skip = bytes.iter().take(7).take_while(|b| **b == 0).count();
             out.extend_from_slice(&encode(&[0x84], &bytes[skip..]));
         }
         out
@@ -221,8 +227,8 @@ impl MseSetAt {
             match tag {
                 0x80 if !value.is_empty() => protocol_oid = Some(value),
                 0x83 if value.len() == 1 => password_ref = Some(value[0]),
-                0x84 if !value.is_empty() && value.len() <= 4 => {
-                    key_ref = Some(value.iter().fold(0u32, |a, b| (a << 8) | u32::from(*b)))
+                0x84 if !value.is_empty() && value.len() <= 8 => {
+                    key_ref = Some(value.iter().fold(0u64, |a, b| (a << 8) | u64::from(*b)))
                 }
                 _ => {
                     return Err(Error::Tlv {

@@ -43,12 +43,28 @@ fn parsers_never_panic_on_random_or_mutated_input() {
     let valid_mse = hex::decode("800A04007F00070202040202830101").unwrap();
     let q = Curve::NistP256.generator();
     let plain_sig = [0x11u8; 64];
+    // X9.62 explicit parameters of brainpoolP256r1 (openssl ecparam -param_enc explicit).
+    let explicit = hex::decode(concat!(
+        "3081E0020101302C06072A8648CE3D0101022100A9FB57DBA1EEA9BC3E660A909D838D726E3BF623D5262028",
+        "2013481D1F6E5377304404207D5A0975FC2C3057EEF67530417AFFE7FB8055C126DC5C6CE94A4B44F330B5D9",
+        "042026DC5C6CE94A4B44F330B5D9BBD77CBF958416295CF7E1CE6BCCDC18FF8C07B60441048BD2AEB9CB7E57",
+        "CB2C4B482FFC81B7AFB9DE27E1E3BD23C23A4453BD9ACE3262547EF835C3DAC4FD97F8461A14611DC9C27745",
+        "132DED8E545C1D54C72F046997022100A9FB57DBA1EEA9BC3E660A909D838D718C397AA3B561A6F7901E0E82",
+        "974856A7020101"
+    ))
+    .unwrap();
+    assert_eq!(
+        Curve::from_ec_parameters(&explicit).unwrap(),
+        Curve::BrainpoolP256r1
+    );
     for _ in 0..3000 {
         let r = random_bytes(&mut rng, 120);
         let _ = DynamicAuthData::decode(&r);
         let _ = MseSetAt::decode(&r);
         let _ = parse_mse_set_kat(&r);
         let _ = EcPoint::from_sec1(Curve::BrainpoolP256r1, &r, "fuzz");
+        let _ = Curve::from_ec_parameters(&r);
+        let _ = Curve::from_ec_parameters(&mutate(&mut rng, &explicit));
         let _ = aa::verify(&q, AaHash::Sha256, &r, &r);
         let _ = DynamicAuthData::decode(&mutate(&mut rng, &valid_ga));
         let _ = MseSetAt::decode(&mutate(&mut rng, &valid_mse));

@@ -97,7 +97,7 @@ fn ecdh_generic_mapping_appendix_g1_both_sides() {
     let pace_info = h(&i["PACEInfo"]);
     let oid = &pace_info[4..14];
     assert_eq!(pace_info[14..17], [0x02, 0x01, 0x02]); // version 2
-    let params = PaceParams::new(oid, u32::from(pace_info[19])).unwrap();
+    let params = PaceParams::new(oid, u64::from(pace_info[19])).unwrap();
     assert_eq!(params.curve, Curve::BrainpoolP256r1);
 
     // MSE:Set AT data field as the terminal sends it and the chip parses it.
