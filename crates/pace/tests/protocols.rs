@@ -300,9 +300,9 @@ fn active_authentication_synthetic_brainpool_vector_byte_for_byte() {
     let hash = AaHash::from_signature_oid(&aa_info[aa_info.len() - 10..]).unwrap();
     assert_eq!(hash, AaHash::Sha256);
     // DG15 = 6F 5C { SEQUENCE { SEQUENCE { id-ecPublicKey, 06 09 brainpoolP256r1 },
-    // BIT STRING 00 || point } }: the named-curve parameters sit at 13..24, the point at the end.
+    // BIT STRING 00 || point } }: the named-curve parameters sit at 15..26, the point at the end.
     let dg15 = h(&i["DG15"]);
-    let q = EcPoint::from_spki_parts(&dg15[13..24], &dg15[dg15.len() - 65..], "DG15 key").unwrap();
+    let q = EcPoint::from_spki_parts(&dg15[15..26], &dg15[dg15.len() - 65..], "DG15 key").unwrap();
     assert_eq!(q.curve(), c);
     assert_eq!(q.to_sec1(), h(&e["public_Q"]));
 
