@@ -9,8 +9,7 @@
 //!
 //! References: ICAO Doc 9303-11 (8th ed.) §4.4 (PACE), §6.1 (AA), §6.2 (CA), §9 (crypto
 //! specifications), Appendices G.1 and H.1 (the worked examples the tests reproduce byte for
-//! byte);
-//! BSI TR-03111 (plain ECDSA signatures).
+//! byte); BSI TR-03111 (plain ECDSA signatures).
 //!
 //! **Timing**: P-256 goes through the constant-time `p256` crate; brainpoolP256r1 goes through
 //! `bp256`'s variable-time backend (see [`ec`]). Fine for a terminal and the virtual test chip;
@@ -30,7 +29,8 @@
 //!
 //! # Terminal side (reader)
 //!
-//! 1. Read EF.CardAccess, take PACEInfo's OID and parameter ID → [`PaceParams::new`].
+//! 1. Read EF.CardAccess (`lds::SecurityInfos::decode_card_access`), take PACEInfo's
+//!    `protocol.0` and `parameter_id` → [`PaceParams::new`]; skip PACEInfos it refuses.
 //! 2. Password: [`Password::from_vietnam_id_number`] / [`Password::from_can`] (`--can`) or
 //!    [`Password::from_mrz`]; MSE:Set AT data = [`MseSetAt`] `{ protocol_oid, password_ref:
 //!    Some(kind.reference()), key_ref: None }.encode()`.
@@ -39,10 +39,13 @@
 //!    to [`PaceTerminal::next_step`] until [`TerminalStep::Established`]`(keys)`. A non-9000
 //!    status or an `Err` means PACE failed: fall back to BAC.
 //! 4. Secure messaging with [`AesCipher::new`]`(&keys)` and a 16-byte zero SSC.
-//! 5. CA: [`CaTerminal::new`]`(CaParams::new(oid)?, &dg14_point, rng)`, send
+//! 5. CA: the DG14 key as [`EcPoint::from_spki_parts`]`(spki.parameters, &spki.key, ..)`
+//!    (named or explicit parameters), then
+//!    [`CaTerminal::new`]`(CaParams::new(&chip_auth_info.protocol.0)?, &point, rng)`, send
 //!    [`CaTerminal::ephemeral_public_key`], restart SM with [`CaTerminal::session_keys`]; the
 //!    next protected response proves the chip (a clone fails its MAC).
-//! 6. AA: [`aa::verify`]`(&dg15_point, AaHash::from_signature_oid(dg14_oid)?, rnd_ifd, sig)`.
+//! 6. AA: [`aa::verify`]`(&dg15_point, AaHash::from_signature_oid(dg14_oid)?, rnd_ifd, sig)`
+//!    returns [`SignatureForm::Der`] for chips that answer in X9.62 DER (report a warning).
 //!
 //! ```
 //! use pace::{PaceChip, PaceTerminal, PaceParams, Password, ChipStep, TerminalStep};
