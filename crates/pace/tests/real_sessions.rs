@@ -213,3 +213,116 @@ fn a_tampered_recorded_command_fails_its_mac() {
         Err(pace::Error::MacMismatch)
     );
 }
+
+const PACE_DE: &str = include_str!("vectors/real-pace-session-de.json");
+
+/// The GENERAL AUTHENTICATE data field of a recorded command (`CLA 86 00 00 Lc data [Le]`).
+fn ga_data(command: &[u8]) -> Vec<u8> {
+    let lc = usize::from(command[4]);
+    command[5..5 + lc].to_vec()
+}
+
+/// The data field of a recorded response (without SW).
+fn rsp_data(response: &[u8]) -> Vec<u8> {
+    response[..response.len() - 2].to_vec()
+}
+
+#[test]
+fn pace_generic_mapping_math_matches_a_real_german_passport() {
+    // The chip ran PACE-CAM, whose four GENERAL AUTHENTICATE steps are the Generic Mapping
+    // with the CAM OID in the tokens (the extra 8A chip-authentication data is not checked
+    // here). Our terminal, configured for GM on the same curve and cipher, must reproduce every
+    // value the real chip accepted.
+    let v: Value = serde_json::from_str(PACE_DE).unwrap();
+    let apdus = v["apdus"].as_array().unwrap();
+    let pair = |i: usize| (h(&apdus[i][0]), h(&apdus[i][1]));
+    let mrz = &v["mrz"];
+    let password = pace::Password::from_mrz(
+        mrz["document_number"].as_str().unwrap(),
+        mrz["date_of_birth"].as_str().unwrap(),
+        mrz["date_of_expiry"].as_str().unwrap(),
+    )
+    .unwrap();
+    let cam_oid = h(&v["protocol_oid"]);
+    // MSE:Set AT as sent.
+    let mse = MseSetAt {
+        protocol_oid: cam_oid.clone(),
+        password_ref: Some(1),
+        key_ref: None,
+    };
+    assert_eq!(mse.encode(), pair(0).0[5..]);
+
+    let params = pace::PaceParams::new(pace::params::ID_PACE_ECDH_GM_AES_128, 13).unwrap();
+    let curve = params.curve;
+    let mut term = pace::PaceTerminal::new(params, &password);
+    let key = |name: &str| EcPrivateKey::from_bytes(curve, &h(&v[name]), "vector key").unwrap();
+
+    let z = DynamicAuthData::decode(&rsp_data(&pair(1).1))
+        .unwrap()
+        .require(0x80)
+        .unwrap()
+        .to_vec();
+    let pk_pcd_map = term.process_nonce_with_key(&z, key("SK_PCD_map")).unwrap();
+    let ga2 = pair(2);
+    assert_eq!(
+        DynamicAuthData::new()
+            .with(0x81, pk_pcd_map.to_sec1())
+            .encode(),
+        ga_data(&ga2.0)
+    );
+    let pk_ic_map = DynamicAuthData::decode(&rsp_data(&ga2.1))
+        .unwrap()
+        .require(0x82)
+        .unwrap()
+        .to_vec();
+    let pk_pcd = term
+        .process_mapping_with_key(&pk_ic_map, key("SK_PCD_eph"))
+        .unwrap();
+    let ga3 = pair(3);
+    assert_eq!(
+        DynamicAuthData::new().with(0x83, pk_pcd.to_sec1()).encode(),
+        ga_data(&ga3.0)
+    );
+    let pk_ic = DynamicAuthData::decode(&rsp_data(&ga3.1))
+        .unwrap()
+        .require(0x84)
+        .unwrap()
+        .to_vec();
+    term.process_ephemeral(&pk_ic).unwrap();
+    let keys = term.session_keys().unwrap().clone();
+    assert_eq!(keys.k_enc(), h(&v["K_enc"]));
+    assert_eq!(keys.k_mac(), h(&v["K_mac"]));
+
+    // Tokens over the CAM OID, as the chip and terminal exchanged them.
+    let pk_ic = EcPoint::from_sec1(curve, &pk_ic, "PK_IC").unwrap();
+    let t_pcd = pace::authentication_token(&keys, &cam_oid, &pk_ic).unwrap();
+    let ga4 = pair(4);
+    assert_eq!(
+        DynamicAuthData::new().with(0x85, &t_pcd).encode(),
+        ga_data(&ga4.0)
+    );
+    let t_ic = pace::authentication_token(&keys, &cam_oid, &pk_pcd).unwrap();
+    let ga4_rsp = DynamicAuthData::decode(&rsp_data(&ga4.1)).unwrap();
+    assert_eq!(ga4_rsp.require(0x86).unwrap(), t_ic);
+    assert_eq!(ga4_rsp.require(0x8A).unwrap().len(), 48);
+
+    // Secure messaging under the PACE keys from SSC = 0: SELECT EF.CardSecurity and READ BINARY.
+    let mut sm = AesSm::new(&keys).unwrap();
+    let (select, _) = check_exchange(&mut sm, &pair(5).0, &pair(5).1);
+    assert_eq!(select, [0x01, 0x1D]);
+    // READ BINARY has no DO87 in the command: check the MAC over pad(header) || DO97 by hand.
+    let (cmd, rsp) = pair(6);
+    sm.increment_ssc().unwrap();
+    let mut m = pad(&cmd[..4], 16);
+    m.extend_from_slice(&cmd[5..8]);
+    sm.verify_mac(&m, &cmd[10..18]).unwrap();
+    sm.increment_ssc().unwrap();
+    let body = &rsp[..rsp.len() - 2];
+    let (do87, do99_mac) = body.split_at(19);
+    let mut rm = do87.to_vec();
+    rm.extend_from_slice(&do99_mac[..4]);
+    sm.verify_mac(&rm, &do99_mac[6..14]).unwrap();
+    let data = sm.decrypt(&do87[3..]).unwrap();
+    assert_eq!(data.len(), 4);
+    assert_eq!(data[0], 0x30); // EF.CardSecurity is a ContentInfo SEQUENCE
+}
