@@ -6,9 +6,11 @@
 //! an issuer reset helps). This pure type models all of these; the chip embeds one per password
 //! and persists [`RetryCounter::remaining`] in its image.
 //!
-//! The counter is decremented when an attempt *starts* ([`RetryCounter::begin_attempt`], at GA
-//! step 1) and restored on success ([`RetryCounter::record_success`]), so pulling the card
-//! before the token check cannot grant free guesses.
+//! The counter is decremented when an attempt *starts* ([`RetryCounter::begin_attempt`], at
+//! MSE:Set AT, before any nonce leaves the chip) and restored on success
+//! ([`RetryCounter::record_success`]), so pulling the card before the token check cannot grant
+//! free guesses. A refused start maps to 63C1 (suspended) or 6983 (blocked) via
+//! [`crate::Error::chip_status_word`].
 
 use crate::error::{Error, Result};
 
