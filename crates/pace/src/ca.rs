@@ -20,7 +20,8 @@ use crate::ec::{EcPoint, EcPrivateKey};
 use crate::error::{Error, Result};
 use crate::pace::SessionKeys;
 use crate::params::CaParams;
-use crate::tlv::encode;
+use crate::sym::Cipher;
+use crate::tlv::{DynamicAuthData, MseSetAt, encode};
 use rand::{CryptoRng, RngCore};
 
 /// Chip side: derives the new session keys from the chip's static CA key (never leaves the
@@ -91,6 +92,53 @@ impl CaTerminal {
     pub fn session_keys(&self) -> &SessionKeys {
         &self.keys
     }
+
+    /// The command data to send, by cipher: for 3DES the data of MSE:Set KAT (`0C 22 41 A6`);
+    /// for AES the data of MSE:Set AT (`0C 22 41 A4`) followed by that of GENERAL AUTHENTICATE
+    /// (`0C 86 00 00`, expecting `7C 00` back).
+    pub fn commands(&self, key_id: Option<u64>) -> CaCommands {
+        if self.params.cipher == Cipher::Tdes {
+            CaCommands::SetKat(mse_set_kat_data(&self.ephemeral, key_id))
+        } else {
+            CaCommands::SetAtThenGeneralAuthenticate {
+                mse_set_at: MseSetAt {
+                    protocol_oid: self.params.protocol_oid().to_vec(),
+                    password_ref: None,
+                    key_ref: key_id,
+                }
+                .encode(),
+                general_authenticate: DynamicAuthData::new()
+                    .with(0x80, self.ephemeral.to_sec1())
+                    .encode(),
+            }
+        }
+    }
+}
+
+/// The data fields of the Chip Authentication commands (sent under the current secure messaging).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaCommands {
+    /// 3DES: one MSE:Set KAT.
+    SetKat(Vec<u8>),
+    /// AES: MSE:Set AT, then GENERAL AUTHENTICATE.
+    SetAtThenGeneralAuthenticate {
+        /// Data of MSE:Set AT: `80 OID [84 key ID]`.
+        mse_set_at: Vec<u8>,
+        /// Data of GENERAL AUTHENTICATE: `7C{80 PK_PCD}`.
+        general_authenticate: Vec<u8>,
+    },
+}
+
+/// Chip side of the AES variant's GENERAL AUTHENTICATE: takes its data field (`7C{80 PK_PCD}`)
+/// and returns the response data (`7C 00`, to send under the *old* keys) and the new keys.
+pub fn chip_general_authenticate(
+    params: CaParams,
+    static_key: &EcPrivateKey,
+    command_data: &[u8],
+) -> Result<(Vec<u8>, SessionKeys)> {
+    let data = DynamicAuthData::decode(command_data)?;
+    let keys = chip_authenticate(params, static_key, data.require(0x80)?)?;
+    Ok((DynamicAuthData::new().encode(), keys))
 }
 
 /// Data field of MSE:Set KAT for 3DES Chip Authentication: `91 PK_PCD [84 key ID]`.
@@ -162,6 +210,48 @@ mod tests {
         ));
         assert!(parse_mse_set_kat(&[0x91, 0x05, 0x04]).is_err());
         assert!(parse_mse_set_kat(&[0x91, 0x01, 0x04, 0x84, 0x00]).is_err());
+    }
+
+    #[test]
+    fn command_data_by_cipher_and_chip_side_of_general_authenticate() {
+        use crate::params::ID_CA_ECDH_3DES;
+        let chip = EcPrivateKey::from_bytes(Curve::NistP256, &[5; 32], "chip").unwrap();
+        let eph = EcPrivateKey::from_bytes(Curve::NistP256, &[6; 32], "eph").unwrap();
+        let pk = chip.public_key().unwrap();
+
+        let aes = CaParams::new(ID_CA_ECDH_AES_128).unwrap();
+        let term = CaTerminal::with_key(aes, &pk, &eph).unwrap();
+        let CaCommands::SetAtThenGeneralAuthenticate {
+            mse_set_at,
+            general_authenticate,
+        } = term.commands(Some(1))
+        else {
+            panic!("AES uses MSE:Set AT + GA");
+        };
+        let mse = MseSetAt::decode(&mse_set_at).unwrap();
+        assert_eq!(
+            (mse.protocol_oid.as_slice(), mse.key_ref),
+            (ID_CA_ECDH_AES_128, Some(1))
+        );
+        let (rsp, keys) = chip_general_authenticate(aes, &chip, &general_authenticate).unwrap();
+        assert_eq!(rsp, [0x7C, 0x00]);
+        assert_eq!(&keys, term.session_keys());
+        assert!(matches!(
+            chip_general_authenticate(aes, &chip, &[0x7C, 0x00]),
+            Err(Error::MissingDataObject { tag: 0x80, .. })
+        ));
+
+        let tdes = CaParams::new(ID_CA_ECDH_3DES).unwrap();
+        let term = CaTerminal::with_key(tdes, &pk, &eph).unwrap();
+        let CaCommands::SetKat(kat) = term.commands(None) else {
+            panic!("3DES uses MSE:Set KAT");
+        };
+        let (pk_pcd, id) = parse_mse_set_kat(&kat).unwrap();
+        assert_eq!(id, None);
+        assert_eq!(
+            &chip_authenticate(tdes, &chip, &pk_pcd).unwrap(),
+            term.session_keys()
+        );
     }
 
     #[test]

@@ -21,7 +21,9 @@
 //! |---|---|
 //! | `00 22 C1 A4` MSE:Set AT | [`MseSetAt::decode`] → [`PaceParams::new`]`(oid, id)` (the ID comes from the chip's own PACEInfo when `84` is absent) → [`PasswordKind::from_reference`] → the chip's [`RetryCounter::begin_attempt`] → [`PaceChip::new`]`(params, &password)` with [`Password::from_can`] / [`Password::from_mrz_hash`] |
 //! | `10 86 00 00` / `00 86 00 00` GENERAL AUTHENTICATE | [`PaceChip::general_authenticate`]`(data, rng)`: [`ChipStep::Respond`] → 9000 + data; [`ChipStep::Established`] → 9000 + data in plain, then `record_success()` and secure messaging with [`AesCipher::new`]`(&keys)`, SSC = 0 |
-//! | `0C 22 41 A4` + `0C 86` (CA, AES) or `0C 22 41 A6` (CA, 3DES) | [`chip_authenticate`]`(params, &static_key, pk_pcd)`; answer under the old keys, then switch to the new ones, SSC = 0 |
+//! | `0C 22 41 A4` (CA, AES) | [`MseSetAt::decode`] → [`CaParams::new`]`(&oid)` |
+//! | `0C 86 00 00` (CA, AES) | [`chip_general_authenticate`]`(params, &static_key, data)` → (`7C 00`, keys); answer under the old keys, then switch, SSC = 0 |
+//! | `0C 22 41 A6` (CA, 3DES) | [`parse_mse_set_kat`] → [`chip_authenticate`]`(params, &static_key, &pk_pcd)`; same switch |
 //! | `00 88 00 00` INTERNAL AUTHENTICATE (ECDSA) | [`AaSigner::sign`]`(AaHash::Sha256, rnd_ifd, rng)` → 64-byte `r||s` |
 //!
 //! Map any [`Error`] to a status word with [`Error::chip_status_word`]; after any PACE error the
@@ -42,8 +44,9 @@
 //! 5. CA: the DG14 key as [`EcPoint::from_spki_parts`]`(spki.parameters, &spki.key, ..)`
 //!    (named or explicit parameters), then
 //!    [`CaTerminal::new`]`(CaParams::new(&chip_auth_info.protocol.0)?, &point, rng)`, send
-//!    [`CaTerminal::ephemeral_public_key`], restart SM with [`CaTerminal::session_keys`]; the
-//!    next protected response proves the chip (a clone fails its MAC).
+//!    [`CaTerminal::commands`]`(key_id)` ([`CaCommands`]: MSE:Set KAT for 3DES, MSE:Set AT +
+//!    GENERAL AUTHENTICATE for AES), restart SM with [`CaTerminal::session_keys`]; the next
+//!    protected response proves the chip (a clone fails its MAC).
 //! 6. AA: [`aa::verify`]`(&dg15_point, AaHash::from_signature_oid(dg14_oid)?, rnd_ifd, sig)`
 //!    returns [`SignatureForm::Der`] for chips that answer in X9.62 DER (report a warning).
 //!
@@ -87,7 +90,10 @@ pub mod sym;
 pub mod tlv;
 
 pub use aa::{AaHash, AaSigner, SignatureForm};
-pub use ca::{CaTerminal, chip_authenticate, mse_set_kat_data, parse_mse_set_kat};
+pub use ca::{
+    CaCommands, CaTerminal, chip_authenticate, chip_general_authenticate, mse_set_kat_data,
+    parse_mse_set_kat,
+};
 pub use ec::{Curve, EcPoint, EcPrivateKey};
 pub use error::{Error, Result};
 pub use pace::{

@@ -155,6 +155,7 @@ fn aes128_secure_messaging_and_ca_switch_match_the_austrian_session() {
     };
     assert_eq!(plain, mse.encode());
     assert!(rdata.is_empty());
+    let recorded_mse = plain;
 
     // GENERAL AUTHENTICATE with the terminal's ephemeral key; the chip answers 7C 00.
     let (cmd, rsp) = pair(1);
@@ -164,6 +165,7 @@ fn aes128_secure_messaging_and_ca_switch_match_the_austrian_session() {
         DynamicAuthData::new().with(0x80, &h(&s["PK_PCD"])).encode()
     );
     assert!(DynamicAuthData::decode(&rdata).unwrap().is_empty());
+    let recorded_ga = plain;
 
     // Both sides switch to the CA keys with SSC = 0: SELECT DG14 verifies under them.
     let curve = Curve::from_ec_parameters(&h(&s["ec_parameters"])).unwrap();
@@ -171,6 +173,16 @@ fn aes128_secure_messaging_and_ca_switch_match_the_austrian_session() {
     let sk = EcPrivateKey::from_bytes(curve, &h(&s["SK_PCD"]), "SK_PCD").unwrap();
     let term =
         CaTerminal::with_key(CaParams::new(ID_CA_ECDH_AES_128).unwrap(), &chip_key, &sk).unwrap();
+    // The terminal's CA command data are exactly what the real reader sent.
+    let pace::CaCommands::SetAtThenGeneralAuthenticate {
+        mse_set_at,
+        general_authenticate,
+    } = term.commands(None)
+    else {
+        panic!("AES CA uses MSE:Set AT + GENERAL AUTHENTICATE");
+    };
+    assert_eq!(mse_set_at, recorded_mse);
+    assert_eq!(general_authenticate, recorded_ga);
     let mut sm = AesSm::new(term.session_keys()).unwrap();
     let (cmd, rsp) = pair(2);
     let (plain, _) = check_exchange(&mut sm, &cmd, &rsp);
