@@ -19,8 +19,9 @@
 //!
 //! | APDU | call |
 //! |---|---|
-//! | `00 22 C1 A4` MSE:Set AT | [`MseSetAt::decode`] → [`PaceParams::new`]`(oid, id)` (the ID comes from the chip's own PACEInfo when `84` is absent) → [`PasswordKind::from_reference`] → the chip's [`RetryCounter::begin_attempt`] → [`PaceChip::new`]`(params, &password)` with [`Password::from_can`] / [`Password::from_mrz_hash`] |
-//! | `10 86 00 00` / `00 86 00 00` GENERAL AUTHENTICATE | [`PaceChip::general_authenticate`]`(data, rng)`: [`ChipStep::Respond`] → 9000 + data; [`ChipStep::Established`] → 9000 + data in plain, then `record_success()` and secure messaging with [`AesCipher::new`]`(&keys)`, SSC = 0 |
+//! | personalization / power-up | [`PaceChipConfig::new`]`(offered PaceParams)` `.with_password(`[`Password::from_can`]` / `[`Password::from_mrz_hash`]`, profile's `[`RetryPolicy`]`)`, [`PaceChipConfig::restore_counter`] from the image |
+//! | `00 22 C1 A4` MSE:Set AT | [`PaceChipConfig::mse_set_at`]`(data)` → a [`PaceChip`] run (counts the attempt), or an error (6A80, 63C1, 6983) |
+//! | `10 86 00 00` / `00 86 00 00` GENERAL AUTHENTICATE | [`PaceChip::general_authenticate`]`(data, rng)`: [`ChipStep::Respond`] → 9000 + data; [`ChipStep::Established`] → 9000 + data in plain, then [`PaceChipConfig::record_success`]`(run.password_kind())`, persist the counter, and secure messaging with [`AesCipher::new`]`(&keys)`, SSC = 0 |
 //! | `0C 22 41 A4` (CA, AES) | [`MseSetAt::decode`] → [`CaParams::new`]`(&oid)` |
 //! | `0C 86 00 00` (CA, AES) | [`chip_general_authenticate`]`(params, &static_key, data)` → (`7C 00`, keys); answer under the old keys, then switch, SSC = 0 |
 //! | `0C 22 41 A6` (CA, 3DES) | [`parse_mse_set_kat`] → [`chip_authenticate`]`(params, &static_key, &pk_pcd)`; same switch |
@@ -79,6 +80,7 @@
 
 pub mod aa;
 pub mod ca;
+pub mod chip;
 pub mod ec;
 pub mod error;
 pub mod pace;
@@ -94,6 +96,7 @@ pub use ca::{
     CaCommands, CaTerminal, chip_authenticate, chip_general_authenticate, mse_set_kat_data,
     parse_mse_set_kat,
 };
+pub use chip::PaceChipConfig;
 pub use ec::{Curve, EcPoint, EcPrivateKey};
 pub use error::{Error, Result};
 pub use pace::{

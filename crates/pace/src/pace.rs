@@ -27,7 +27,7 @@
 use crate::ec::{EcPoint, EcPrivateKey, integrated_mapping_point};
 use crate::error::{Error, Result};
 use crate::params::{Mapping, PaceParams};
-use crate::password::Password;
+use crate::password::{Password, PasswordKind};
 use crate::sym::{AES_BLOCK, Aes, Cipher, KDF_ENC, KDF_MAC, SecretBytes, aes_cmac8, ct_eq, kdf};
 use crate::tlv::{DynamicAuthData, public_key_data_object};
 use rand::{CryptoRng, RngCore};
@@ -259,6 +259,7 @@ impl ChipState {
 #[derive(Debug)]
 pub struct PaceChip {
     params: PaceParams,
+    password: PasswordKind,
     k_pi: SecretBytes,
     state: ChipState,
     map_key: Option<EcPrivateKey>,
@@ -281,6 +282,7 @@ impl PaceChip {
     pub fn new(params: PaceParams, password: &Password) -> Self {
         PaceChip {
             params,
+            password: password.kind(),
             k_pi: password.key(params.cipher),
             state: ChipState::AwaitNonceRequest,
             map_key: None,
@@ -292,6 +294,11 @@ impl PaceChip {
     /// Current state.
     pub fn state(&self) -> ChipState {
         self.state
+    }
+
+    /// Which password this run checks (for the retry counter after success).
+    pub fn password_kind(&self) -> PasswordKind {
+        self.password
     }
 
     transcript_accessors!();
