@@ -610,3 +610,53 @@ fn integrated_mapping_through_the_drivers_and_wrong_mapping_calls() {
         Err(Error::BadLength { .. })
     ));
 }
+
+#[test]
+fn chip_config_runs_pace_and_counts_wrong_cans_as_the_profile_says() {
+    let mut rng = StdRng::seed_from_u64(19);
+    let params = PaceParams::new(ID_PACE_ECDH_GM_AES_128, 13).unwrap();
+    let id_number = "079203001234";
+    let mut chip_cfg = pace::PaceChipConfig::new(vec![params])
+        .with_password(
+            Password::from_vietnam_id_number(id_number).unwrap(),
+            RetryPolicy {
+                max_attempts: Some(3),
+                suspend_at: None,
+            },
+        )
+        .unwrap();
+    let mse = pace::MseSetAt {
+        protocol_oid: params.protocol_oid().to_vec(),
+        password_ref: Some(pace::PasswordKind::Can.reference()),
+        key_ref: None,
+    }
+    .encode();
+
+    // Two wrong CANs, then the right one: the counter goes 3 -> 2 -> 1 -> back to 3.
+    for (can, ok) in [("000000", false), ("111111", false), ("001234", true)] {
+        let mut chip = chip_cfg.mse_set_at(&mse).unwrap();
+        let mut term = PaceTerminal::new(params, &Password::from_can(can).unwrap());
+        let result = drive(&mut chip, &mut term, &mut rng);
+        assert_eq!(result.is_ok(), ok, "{can}");
+        if ok {
+            chip_cfg.record_success(chip.password_kind());
+        } else {
+            assert_eq!(result.unwrap_err().chip_status_word(), 0x6300);
+        }
+    }
+    assert_eq!(
+        chip_cfg
+            .counter(pace::PasswordKind::Can)
+            .unwrap()
+            .remaining(),
+        Some(3)
+    );
+    // Three wrong CANs block the password: MSE:Set AT then answers 6983.
+    for _ in 0..3 {
+        let mut chip = chip_cfg.mse_set_at(&mse).unwrap();
+        let mut term = PaceTerminal::new(params, &Password::from_can("999999").unwrap());
+        assert!(drive(&mut chip, &mut term, &mut rng).is_err());
+    }
+    let blocked = chip_cfg.mse_set_at(&mse).unwrap_err();
+    assert_eq!(blocked.chip_status_word(), 0x6983);
+}
