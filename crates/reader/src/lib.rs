@@ -12,6 +12,7 @@ pub mod bac;
 pub mod crypto;
 pub mod error;
 pub mod files;
+pub mod inspect;
 pub mod pcsc;
 pub mod perso;
 pub mod profile;
