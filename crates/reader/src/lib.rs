@@ -16,10 +16,12 @@ pub mod inspect;
 pub mod pcsc;
 pub mod perso;
 pub mod profile;
+pub mod script;
 pub mod session;
 pub mod sm;
 pub mod sw;
 pub mod tlv;
+pub mod trace;
 pub mod transport;
 
 pub use apdu::{Command, Response};

@@ -106,6 +106,11 @@ impl<'a> Session<'a> {
         self.sm = None;
     }
 
+    /// Takes the secure-messaging channel out (to carry it to another exchange).
+    pub fn take_secure(&mut self) -> Option<SecureChannel> {
+        self.sm.take()
+    }
+
     pub fn is_secure(&self) -> bool {
         self.sm.is_some()
     }

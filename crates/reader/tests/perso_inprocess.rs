@@ -96,9 +96,7 @@ fn a_locked_chip_refuses_personalization_with_6985() {
         let p = profile(name);
         let mut card = InProcess::new(Chip::blank(Arc::new(p.clone())));
         personalize(&mut card, &p, 1000).unwrap();
-        let e = personalize(&mut card, &p, 1000)
-            .err()
-            .expect("second personalization must fail");
+        let e = personalize(&mut card, &p, 1000).expect_err("second personalization must fail");
         assert!(e.is_status(0x6985), "{name}: {e}");
     }
 }
