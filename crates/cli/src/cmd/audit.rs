@@ -1,10 +1,127 @@
-//! `cccd audit`.
+//! `cccd audit`: verify, print the head of, and summarize the signature audit log.
 
+use anyhow::Context;
+use sign::{ExpectedHead, Pki, log_head, verify_log};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(clap::Subcommand)]
-pub enum Cmd {}
+pub enum Cmd {
+    /// Verify the hash chain, checkpoint signatures and the tail.
+    Verify {
+        #[arg(long)]
+        log: PathBuf,
+        /// The PKI folder holding the audit public key (audit-key.pem).
+        #[arg(long)]
+        pki: PathBuf,
+        /// A head recorded earlier (`cccd audit head`): HASH or SEQ:HASH.
+        #[arg(long)]
+        expect_head: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the head hash (SHA-256 of the last line) to record elsewhere.
+    Head {
+        #[arg(long)]
+        log: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Signatures per Document Signer and station, time range, documents signed twice.
+    Report {
+        #[arg(long)]
+        log: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
 
 pub fn run(cmd: Cmd) -> anyhow::Result<ExitCode> {
-    match cmd {}
+    match cmd {
+        Cmd::Verify {
+            log,
+            pki,
+            expect_head,
+            json,
+        } => {
+            let pki = Pki::open(&pki)?;
+            let key = pki.audit_public_key()?;
+            let expect = expect_head
+                .as_deref()
+                .map(ExpectedHead::parse)
+                .transpose()?;
+            let rep = verify_log(&log, &key, expect.as_ref())
+                .with_context(|| format!("verifying {}", log.display()))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&rep)?);
+            } else {
+                for p in &rep.problems {
+                    println!(
+                        "BAD   seq {} (line {}): {}: {}",
+                        p.seq, p.line, p.kind, p.detail
+                    );
+                }
+                for w in &rep.warnings {
+                    println!("WARN  {w}");
+                }
+                println!(
+                    "{} lines, {} signatures, {} checkpoints, head {} (seq {}){}",
+                    rep.lines,
+                    rep.signatures,
+                    rep.checkpoints,
+                    rep.head,
+                    rep.last_seq,
+                    if rep.closed_cleanly { ", closed" } else { "" }
+                );
+                match rep.first_bad_seq {
+                    None => println!("audit log OK"),
+                    Some(s) => println!("audit log FAILED: first bad sequence number {s}"),
+                }
+            }
+            Ok(if rep.ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        Cmd::Head { log, json } => {
+            let (seq, hash) = log_head(&log)?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({"version": 1, "seq": seq, "head": hash, "expect_head": format!("{seq}:{hash}")})
+                );
+            } else {
+                println!("{hash}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Report { log, json } => {
+            let rep = sign::audit::report(&log)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&rep)?);
+            } else {
+                println!(
+                    "{} signatures, {} checkpoints, {} .. {}",
+                    rep.signatures,
+                    rep.checkpoints,
+                    rep.first_time.as_deref().unwrap_or("-"),
+                    rep.last_time.as_deref().unwrap_or("-")
+                );
+                for (ds, n) in &rep.per_ds {
+                    println!("DS {ds}: {n}");
+                }
+                for (st, n) in &rep.per_station {
+                    println!("station {st}: {n}");
+                }
+                if rep.duplicates.is_empty() {
+                    println!("no document signed more than once");
+                }
+                for (doc, seqs) in &rep.duplicates {
+                    println!("document {doc} signed {} times: seq {seqs:?}", seqs.len());
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }
