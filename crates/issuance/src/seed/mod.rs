@@ -245,6 +245,37 @@ fn ymd((y, m, d): (i32, u32, u32)) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
 }
 
+/// Write `count` synthetic citizens as a registry hand-over: `DIR/batch.jsonl` (one record per
+/// line, `photo` relative to `DIR`) and `DIR/photos/ID.jpg`. Returns the JSONL path. For tests and
+/// demos of `cccd registry import`.
+pub fn export(
+    dir: &std::path::Path,
+    count: usize,
+    seed: u64,
+) -> Result<std::path::PathBuf, crate::Error> {
+    let io = |path: &std::path::Path| {
+        let path = path.to_path_buf();
+        move |source| crate::Error::Io { path, source }
+    };
+    let photos = dir.join("photos");
+    std::fs::create_dir_all(&photos).map_err(io(&photos))?;
+    let mut lines = String::new();
+    let mut g = Generator::new(seed);
+    for _ in 0..count {
+        let mut c = g.next_citizen()?;
+        let name = format!("{}.jpg", c.id_number);
+        let file = photos.join(&name);
+        std::fs::write(&file, &c.photo).map_err(io(&file))?;
+        c.record
+            .insert("photo".into(), json!(format!("photos/{name}")));
+        lines.push_str(&Value::Object(c.record).to_string());
+        lines.push('\n');
+    }
+    let out = dir.join("batch.jsonl");
+    std::fs::write(&out, lines).map_err(io(&out))?;
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,35 +353,4 @@ mod tests {
             Generator::new(42).next_citizen().unwrap().record
         );
     }
-}
-
-/// Write `count` synthetic citizens as a registry hand-over: `DIR/batch.jsonl` (one record per
-/// line, `photo` relative to `DIR`) and `DIR/photos/ID.jpg`. Returns the JSONL path. For tests and
-/// demos of `cccd registry import`.
-pub fn export(
-    dir: &std::path::Path,
-    count: usize,
-    seed: u64,
-) -> Result<std::path::PathBuf, crate::Error> {
-    let io = |path: &std::path::Path| {
-        let path = path.to_path_buf();
-        move |source| crate::Error::Io { path, source }
-    };
-    let photos = dir.join("photos");
-    std::fs::create_dir_all(&photos).map_err(io(&photos))?;
-    let mut lines = String::new();
-    let mut g = Generator::new(seed);
-    for _ in 0..count {
-        let mut c = g.next_citizen()?;
-        let name = format!("{}.jpg", c.id_number);
-        let file = photos.join(&name);
-        std::fs::write(&file, &c.photo).map_err(io(&file))?;
-        c.record
-            .insert("photo".into(), json!(format!("photos/{name}")));
-        lines.push_str(&Value::Object(c.record).to_string());
-        lines.push('\n');
-    }
-    let out = dir.join("batch.jsonl");
-    std::fs::write(&out, lines).map_err(io(&out))?;
-    Ok(out)
 }
