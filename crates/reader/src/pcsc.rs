@@ -77,7 +77,7 @@ pub fn list_readers() -> Result<Vec<ReaderInfo>, Error> {
 pub struct PcscTransport {
     ctx: Context,
     reader: String,
-    card: Card,
+    card: Option<Card>,
     atr: Vec<u8>,
     buf: Vec<u8>,
 }
@@ -108,7 +108,7 @@ impl PcscTransport {
         let mut t = PcscTransport {
             ctx,
             reader: reader.to_string(),
-            card,
+            card: Some(card),
             atr: Vec::new(),
             buf: vec![0; ::pcsc::MAX_BUFFER_SIZE_EXTENDED],
         };
@@ -116,12 +116,41 @@ impl PcscTransport {
         Ok(t)
     }
 
-    /// After the card was removed: waits up to `timeout` for the next card in the same reader
-    /// and connects to it.
-    pub fn reconnect(&mut self, timeout: Duration) -> Result<(), Error> {
-        self.card = wait_and_connect(&self.ctx, &self.reader, timeout)?;
+    /// The next card: disconnects from the current one, waits up to `timeout` until it has
+    /// left the reader (at once if it already has) and the next card is present, and connects
+    /// to that one (an encoder fed from a hopper, or an operator swapping cards).
+    pub fn next_card(&mut self, timeout: Duration) -> Result<(), Error> {
+        let deadline = Instant::now() + timeout;
+        if let Some(card) = self.card.take() {
+            let _ = card.disconnect(Disposition::LeaveCard);
+        }
+        wait_for_state(&self.ctx, &self.reader, timeout, false)?;
+        self.card = Some(wait_and_connect(
+            &self.ctx,
+            &self.reader,
+            deadline.saturating_duration_since(Instant::now()),
+        )?);
         self.atr = self.read_atr()?;
         Ok(())
+    }
+
+    /// Reconnects to the card in the reader (e.g. after another application reset it).
+    pub fn reconnect(&mut self, timeout: Duration) -> Result<(), Error> {
+        self.card = None;
+        self.card = Some(wait_and_connect(&self.ctx, &self.reader, timeout)?);
+        self.atr = self.read_atr()?;
+        Ok(())
+    }
+
+    /// Disconnects, leaving the card powered as it is.
+    pub fn disconnect(&mut self) {
+        if let Some(card) = self.card.take() {
+            let _ = card.disconnect(Disposition::LeaveCard);
+        }
+    }
+
+    fn card(&self) -> Result<&Card, Error> {
+        self.card.as_ref().ok_or(Error::CardRemoved)
     }
 
     /// Waits up to `timeout` until the reader is empty (the finished card was taken out).
@@ -138,7 +167,7 @@ impl PcscTransport {
         let mut names = [0u8; 2048];
         let mut atr = [0u8; ::pcsc::MAX_ATR_SIZE];
         let status = self
-            .card
+            .card()?
             .status2(&mut names, &mut atr)
             .map_err(|e| pcsc_err(&self.reader, "card status", e))?;
         Ok(status.atr().to_vec())
@@ -226,7 +255,8 @@ fn transmit_on(
 
 impl Exchange for PcscTransport {
     fn exchange(&mut self, command: &[u8]) -> Result<Vec<u8>, Error> {
-        transmit_on(&self.card, &self.reader, &mut self.buf, command)
+        let card = self.card.as_ref().ok_or(Error::CardRemoved)?;
+        transmit_on(card, &self.reader, &mut self.buf, command)
     }
 }
 
@@ -246,8 +276,8 @@ impl Exchange for PcscTransaction<'_> {
 impl Transport for PcscTransport {
     fn transaction(&mut self) -> Result<Box<dyn Exchange + '_>, Error> {
         let reader = self.reader.as_str();
-        let tx = self
-            .card
+        let card = self.card.as_mut().ok_or(Error::CardRemoved)?;
+        let tx = card
             .transaction()
             .map_err(|e| pcsc_err(reader, "begin transaction", e))?;
         Ok(Box::new(PcscTransaction {
@@ -258,9 +288,12 @@ impl Transport for PcscTransport {
     }
 
     fn reset(&mut self) -> Result<(), Error> {
+        let reader = self.reader.as_str();
         self.card
+            .as_mut()
+            .ok_or(Error::CardRemoved)?
             .reconnect(ShareMode::Shared, Protocols::ANY, Disposition::ResetCard)
-            .map_err(|e| pcsc_err(&self.reader, "reset", e))
+            .map_err(|e| pcsc_err(reader, "reset", e))
     }
 
     fn atr(&self) -> Vec<u8> {
