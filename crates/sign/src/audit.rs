@@ -743,10 +743,10 @@ pub fn verify_log(
         warnings: Vec::new(),
     };
 
-    let mut expected_seq = 1u64;
     let mut prev = GENESIS.to_string();
     let mut signatures = 0u64;
     for (i, entry) in parsed.iter().enumerate() {
+        let expected_seq = i as u64 + 1;
         let line_no = i + 1;
         let e = match entry {
             Ok(e) => e,
@@ -831,7 +831,6 @@ pub fn verify_log(
         }
         prev = hashes[i].clone();
         rep.last_seq = expected_seq;
-        expected_seq += 1;
     }
     rep.signatures = signatures;
     if rep.ok {

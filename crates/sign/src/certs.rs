@@ -538,10 +538,11 @@ pub fn find_extension<'a>(
         .find(|e| &e.extn_id == oid)
 }
 
+/// A PrivateKeyUsagePeriod: (notBefore, notAfter), each optional.
+pub type UsagePeriod = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
 /// The certificate's PrivateKeyUsagePeriod, if present and well formed.
-pub fn private_key_usage_period(
-    cert: &Certificate,
-) -> Option<(Option<DateTime<Utc>>, Option<DateTime<Utc>>)> {
+pub fn private_key_usage_period(cert: &Certificate) -> Option<UsagePeriod> {
     let e = find_extension(cert, &oids::EXT_PRIVATE_KEY_USAGE_PERIOD)?;
     let p = PrivateKeyUsagePeriod::from_der(e.extn_value.as_bytes()).ok()?;
     Some((

@@ -2,9 +2,14 @@
 //! `pki.json`. Keys are either encrypted PKCS#8 files under `keys/` or objects on one PKCS#11
 //! token. One secret unlocks the folder: the passphrase of the key files, or the token user PIN.
 //!
-//! Layout: `pki.json`, `csca.der` + `csca.pem` (give `csca.pem` to verifiers), `ds-<serial>.der`
-//! + `.pem`, `crl.der` + `crl.pem`, `audit-key.pem` (public key of the audit checkpoint key),
-//! `keys/*.key` (encrypted), `audit.jsonl` (default signature audit log).
+//! Layout:
+//! - `pki.json`: the metadata ([`PkiMeta`]);
+//! - `csca.der`, `csca.pem`: the CSCA certificate (give `csca.pem` to verifiers);
+//! - `ds-<serial>.der`, `ds-<serial>.pem`: Document Signer certificates;
+//! - `crl.der`, `crl.pem`: the current CRL;
+//! - `audit-key.pem`: public key of the audit checkpoint key;
+//! - `keys/*.key`: encrypted private keys (software PKI only);
+//! - `audit.jsonl`: the default signature audit log.
 
 use crate::certs::{
     self, CscaParams, DsParams, RevokedEntry, build_crl, csca_certificate, ds_certificate,

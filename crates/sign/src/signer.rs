@@ -137,7 +137,7 @@ pub(crate) struct EcdsaSigValue {
 
 /// DER-encodes a raw `r||s` signature (PKCS#11 `CKM_ECDSA` output) as `ECDSA-Sig-Value`.
 pub fn ecdsa_raw_to_der(raw: &[u8]) -> Result<Vec<u8>> {
-    if raw.is_empty() || raw.len() % 2 != 0 {
+    if raw.is_empty() || !raw.len().is_multiple_of(2) {
         return Err(Error::Algorithm(format!(
             "raw ECDSA signature has odd length {}",
             raw.len()

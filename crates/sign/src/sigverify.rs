@@ -224,7 +224,7 @@ pub fn verify_signature(
                     .map_err(|e| format!("ECDSA signature is not DER: {e}"))?;
                 (v.r.as_bytes().to_vec(), v.s.as_bytes().to_vec())
             } else {
-                if signature.len() % 2 != 0 {
+                if !signature.len().is_multiple_of(2) {
                     return Err("plain ECDSA signature of odd length".into());
                 }
                 let (r, s) = signature.split_at(signature.len() / 2);

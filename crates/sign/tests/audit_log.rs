@@ -249,13 +249,14 @@ fn truncated_tail_is_named() {
     let r = verify(&pki, &path, None);
     assert_bad(&r, 13, "truncated");
     // Refuses to append to a torn log.
-    let err = AuditLog::open(
-        &path,
-        pki.audit_signer(&s).expect("k"),
-        AuditOptions::default(),
-    )
-    .err()
-    .expect("torn");
+    let err = common::fails(
+        AuditLog::open(
+            &path,
+            pki.audit_signer(&s).expect("k"),
+            AuditOptions::default(),
+        ),
+        "torn",
+    );
     assert!(err.to_string().contains("incomplete"), "{err}");
 }
 
@@ -311,13 +312,14 @@ fn reopen_after_crash_is_recorded() {
     let mut l = lines(&path);
     l[2] = edit(&l[2], "operator", "op-2");
     write(&path, &l);
-    let err = AuditLog::open(
-        &path,
-        pki.audit_signer(&s).expect("k"),
-        AuditOptions::default(),
-    )
-    .err()
-    .expect("tampered");
+    let err = common::fails(
+        AuditLog::open(
+            &path,
+            pki.audit_signer(&s).expect("k"),
+            AuditOptions::default(),
+        ),
+        "tampered",
+    );
     assert!(err.to_string().contains("chain broken"), "{err}");
 }
 

@@ -11,20 +11,20 @@ use std::collections::BTreeMap;
 #[test]
 fn wrong_passphrase_is_reported_as_such() {
     let (_d, pki, _s) = new_pki(Store::Software, Curve::P256);
-    let err = pki
-        .csca_signer(&Secret::new("not the passphrase".into()))
-        .err()
-        .expect("must fail");
+    let err = common::fails(
+        pki.csca_signer(&Secret::new("not the passphrase".into())),
+        "must fail",
+    );
     assert!(matches!(err, Error::KeyDecrypt { .. }), "{err:?}");
     assert!(
         err.to_string()
             .contains("wrong passphrase or corrupted key file"),
         "{err}"
     );
-    let err = pki
-        .document_signer(&Secret::new("nope".into()), None)
-        .err()
-        .expect("must fail");
+    let err = common::fails(
+        pki.document_signer(&Secret::new("nope".into()), None),
+        "must fail",
+    );
     assert!(err.to_string().contains("wrong passphrase"), "{err}");
     // The right one works.
     assert!(pki.csca_signer(&Secret::new(PASS.into())).is_ok());
@@ -103,23 +103,24 @@ fn secrets_come_from_files_and_are_redacted() {
 #[test]
 fn pki_folder_errors() {
     let dir = tempfile::tempdir().expect("tmp");
-    let err = Pki::open(dir.path()).err().expect("no pki");
+    let err = common::fails(Pki::open(dir.path()), "no pki");
     assert!(err.to_string().contains("pki init"), "{err}");
     let (_d, mut pki, s) = new_pki(Store::Software, Curve::P256);
     // init twice refuses.
-    let err = Pki::init(
-        pki.dir(),
-        &sign::InitOptions {
-            country: "VN".into(),
-            org: "x".into(),
-            curve: Curve::P256,
-            token: None,
-            now: chrono::Utc::now(),
-        },
-        &s,
-    )
-    .err()
-    .expect("twice");
+    let err = common::fails(
+        Pki::init(
+            pki.dir(),
+            &sign::InitOptions {
+                country: "VN".into(),
+                org: "x".into(),
+                curve: Curve::P256,
+                token: None,
+                now: chrono::Utc::now(),
+            },
+            &s,
+        ),
+        "twice",
+    );
     assert!(err.to_string().contains("already initialized"));
     // Unknown serial, bad reason, double revocation.
     assert!(
@@ -152,26 +153,25 @@ fn pki_folder_errors() {
     assert!(err.to_string().contains("Part 12"), "{err}");
     // Bad country code.
     let d2 = tempfile::tempdir().expect("tmp");
-    let err = Pki::init(
-        d2.path(),
-        &sign::InitOptions {
-            country: "Vietnam".into(),
-            org: "x".into(),
-            curve: Curve::P256,
-            token: None,
-            now: chrono::Utc::now(),
-        },
-        &s,
-    )
-    .err()
-    .expect("country");
+    let err = common::fails(
+        Pki::init(
+            d2.path(),
+            &sign::InitOptions {
+                country: "Vietnam".into(),
+                org: "x".into(),
+                curve: Curve::P256,
+                token: None,
+                now: chrono::Utc::now(),
+            },
+            &s,
+        ),
+        "country",
+    );
     assert!(err.to_string().contains("two-letter"), "{err}");
     // Corrupt pki.json.
     std::fs::write(pki.dir().join("pki.json"), "{").expect("write");
     assert!(
-        Pki::open(pki.dir())
-            .err()
-            .expect("corrupt")
+        common::fails(Pki::open(pki.dir()), "corrupt")
             .to_string()
             .contains("pki.json")
     );
@@ -311,26 +311,29 @@ fn softhsm_wrong_pin_and_unknown_token() {
         token: Some(t),
         now: chrono::Utc::now(),
     };
-    let err = Pki::init(
-        d.path(),
-        &opts(token.clone()),
-        &Secret::new("000000".into()),
-    )
-    .err()
-    .expect("wrong pin");
+    let err = common::fails(
+        Pki::init(
+            d.path(),
+            &opts(token.clone()),
+            &Secret::new("000000".into()),
+        ),
+        "wrong pin",
+    );
     assert!(err.to_string().contains("wrong PIN"), "{err}");
     let mut t2 = token.clone();
     t2.token_label = "no-such-token".into();
     let d = tempfile::tempdir().expect("tmp");
-    let err = Pki::init(d.path(), &opts(t2), &Secret::new("123456".into()))
-        .err()
-        .expect("token");
+    let err = common::fails(
+        Pki::init(d.path(), &opts(t2), &Secret::new("123456".into())),
+        "token",
+    );
     assert!(err.to_string().contains("no token labelled"), "{err}");
     let mut t3 = token;
     t3.module = "/nonexistent/libpkcs11.so".into();
     let d = tempfile::tempdir().expect("tmp");
-    let err = Pki::init(d.path(), &opts(t3), &Secret::new("123456".into()))
-        .err()
-        .expect("module");
+    let err = common::fails(
+        Pki::init(d.path(), &opts(t3), &Secret::new("123456".into())),
+        "module",
+    );
     assert!(err.to_string().contains("load module"), "{err}");
 }

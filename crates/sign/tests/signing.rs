@@ -292,12 +292,13 @@ fn suite(store: Store, curve: Curve) {
         .sign_sod_unaudited(&dgs, now)
         .expect_err("expired DS must refuse");
     assert!(err.to_string().contains("expired"), "{err}");
-    let err = SodSigner::new(
-        pki.document_signer(&secret, Some(&rec.serial)).expect("ds"),
-        audit.clone(),
-    )
-    .err()
-    .expect("refuse");
+    let err = common::fails(
+        SodSigner::new(
+            pki.document_signer(&secret, Some(&rec.serial)).expect("ds"),
+            audit.clone(),
+        ),
+        "refuse",
+    );
     assert!(err.to_string().contains("expired"), "{err}");
     let old_sod = old
         .sign_sod_unaudited(&dgs, past + Duration::days(1))

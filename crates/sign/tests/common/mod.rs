@@ -98,3 +98,11 @@ pub fn have_openssl() -> bool {
         .map(|o| o.status.success())
         .unwrap_or(false)
 }
+
+/// The error of a call that must fail (for `Ok` types without `Debug`).
+pub fn fails<T>(r: sign::Result<T>, what: &str) -> sign::Error {
+    match r {
+        Ok(_) => panic!("{what}: expected an error"),
+        Err(e) => e,
+    }
+}
