@@ -71,3 +71,20 @@ pub enum PrintError {
     #[error("{path}: cannot write: {reason}")]
     Write { path: PathBuf, reason: String },
 }
+
+impl PrintError {
+    /// True when the record (not the template, fonts or output place) is what cannot be
+    /// printed: the CLI exits 1 for these and 2 for the rest.
+    pub fn is_record_error(&self) -> bool {
+        matches!(
+            self,
+            PrintError::GlyphMissing { .. }
+                | PrintError::TextDoesNotFit { .. }
+                | PrintError::GenerationMismatch { .. }
+                | PrintError::MissingPhoto { .. }
+                | PrintError::PhotoUnusable { .. }
+                | PrintError::Qr { .. }
+                | PrintError::Mrz { .. }
+        )
+    }
+}

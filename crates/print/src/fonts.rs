@@ -10,7 +10,7 @@ use crate::template::{FontSpec, Weight};
 use ab_glyph::{Font, FontArc, GlyphId};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// The folders searched, unless `CCCD_FONT_DIRS` (colon-separated) says otherwise.
 const DEFAULT_DIRS: &[&str] = &["/usr/share/fonts", "/usr/local/share/fonts"];
@@ -33,6 +33,8 @@ pub struct LoadedFont {
     pub font: FontArc,
     pub kind: FontKind,
     pub units_per_em: f32,
+    /// The file deflated for the PDF, computed once per loaded font.
+    pub(crate) deflated: Arc<OnceLock<Vec<u8>>>,
 }
 
 impl std::fmt::Debug for LoadedFont {
@@ -69,6 +71,7 @@ impl LoadedFont {
             font,
             kind,
             units_per_em,
+            deflated: Arc::new(OnceLock::new()),
         })
     }
 

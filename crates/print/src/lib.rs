@@ -28,7 +28,7 @@ mod text;
 pub use error::PrintError;
 pub use pdf::card_pdf;
 pub use qr::{QrLayout, payload_for as qr_payload};
-pub use render::{PlacedPhoto, RenderedCard, RenderedSide, Renderer, field_value};
+pub use render::{Background, PlacedPhoto, RenderedCard, RenderedSide, Renderer, field_value};
 pub use template::{
     Align, CardSpec, Color, Field, FontSpec, MrzZone, PhotoBox, QrBox, Shape, Side, Source,
     Template, TextBox, Weight,

@@ -81,14 +81,17 @@ fn num(v: f32) -> String {
     }
 }
 
-fn image_xobject(w: &mut Writer, img: &RgbImage) -> usize {
+fn image_xobject(w: &mut Writer, img: &RgbImage, deflated: Option<&[u8]>) -> usize {
     let n = w.alloc();
     let dict = format!(
         "/Type /XObject /Subtype /Image /Width {} /Height {} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode",
         img.width(),
         img.height()
     );
-    w.stream(n, &dict, &deflate(img.as_raw()));
+    match deflated {
+        Some(d) => w.stream(n, &dict, d),
+        None => w.stream(n, &dict, &deflate(img.as_raw())),
+    }
     n
 }
 
@@ -116,14 +119,14 @@ fn embed_font(w: &mut Writer, f: &LoadedFont, used: &BTreeMap<u16, char>) -> usi
     let k = 1000.0 / upem;
     let name = base_name(f);
     let file = w.alloc();
-    let compressed = deflate(&f.bytes);
+    let compressed = f.deflated.get_or_init(|| deflate(&f.bytes));
     match f.kind {
         FontKind::TrueType => w.stream(
             file,
             &format!("/Length1 {} /Filter /FlateDecode", f.bytes.len()),
-            &compressed,
+            compressed,
         ),
-        FontKind::Cff => w.stream(file, "/Subtype /OpenType /Filter /FlateDecode", &compressed),
+        FontKind::Cff => w.stream(file, "/Subtype /OpenType /Filter /FlateDecode", compressed),
     }
     let (mut x0, mut y0, mut x1, mut y1) = (
         0f32,
@@ -302,8 +305,15 @@ pub fn card_pdf(card: &RenderedCard) -> Vec<u8> {
     let (pw, ph) = (card.width_mm * PT_PER_MM, card.height_mm * PT_PER_MM);
     let mut kids = Vec::new();
     for side in [&card.front, &card.back] {
-        let bg = image_xobject(&mut w, &side.background);
-        let photo = side.photo.as_ref().map(|p| image_xobject(&mut w, &p.image));
+        let bg_data = side
+            .background
+            .deflated
+            .get_or_init(|| deflate(side.background.image.as_raw()));
+        let bg = image_xobject(&mut w, &side.background.image, Some(bg_data));
+        let photo = side
+            .photo
+            .as_ref()
+            .map(|p| image_xobject(&mut w, &p.image, None));
         let content = w.alloc();
         w.stream(
             content,

@@ -16,12 +16,19 @@ use crate::{photo, shapes};
 use chrono::NaiveDate;
 use citizen::{Expiry, Record, Sex};
 use image::RgbImage;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+/// The record-independent raster of a side without text, shared by every card rendered with
+/// one renderer; its PDF stream is compressed once, on first use.
+pub struct Background {
+    pub image: RgbImage,
+    pub(crate) deflated: OnceLock<Vec<u8>>,
+}
 
 /// One side, prepared: the record-independent rasters and text.
 struct PreparedSide {
     /// Shapes only: the PDF page background.
-    plain: Arc<RgbImage>,
+    plain: Arc<Background>,
     /// Shapes plus static texts and labels: the start of every PNG.
     with_text: RgbImage,
     static_runs: Vec<TextRun>,
@@ -55,7 +62,7 @@ pub struct RenderedSide {
     /// The finished raster (`front.png` / `back.png`).
     pub image: RgbImage,
     /// The record-independent background without text (the PDF page background).
-    pub background: Arc<RgbImage>,
+    pub background: Arc<Background>,
     pub photo: Option<PlacedPhoto>,
     pub qr: Option<QrLayout>,
     /// Every line of text on the side, static and from the record.
@@ -120,7 +127,10 @@ impl Renderer {
                 canvas.fill_mm(&[rect], band, None);
             }
             canvas.cut_corners(template.card.corner_radius_mm);
-            let plain = Arc::new(canvas.img.clone());
+            let plain = Arc::new(Background {
+                image: canvas.img.clone(),
+                deflated: OnceLock::new(),
+            });
             let mut runs = Vec::new();
             for (i, t) in side.texts.iter().enumerate() {
                 let label = format!("{name}.texts[{i}]");

@@ -317,7 +317,8 @@ fn default_mrz_color() -> Color {
     Color::BLACK
 }
 
-/// One side of the card. Draw order: background, shapes, photo, QR, texts, fields, MRZ.
+/// One side of the card. Draw order: background, shapes, static texts and field labels, photo,
+/// QR code, field values, MRZ.
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Side {
