@@ -400,3 +400,14 @@ pub fn field_value(r: &Record, s: Source) -> String {
         Source::SpouseName => r.spouse_name.clone().unwrap_or_default(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The pipeline shares one renderer between its worker threads.
+    #[test]
+    fn renderer_and_card_can_cross_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<super::Renderer>();
+        assert_send_sync::<super::RenderedCard>();
+    }
+}
