@@ -16,9 +16,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 
-/// scrypt cost for key files: N = 2^15, r = 8, p = 1 (32 MiB, tens of ms) — the pkcs8 default;
-/// the key is decrypted once per process, so this costs nothing at signing time.
-const SCRYPT_LOG_N: u8 = 15;
+/// scrypt cost for key files: N = 2^14, r = 8, p = 1 (16 MiB). OpenSSL 3 refuses scrypt
+/// parameters above its 32 MiB default memory cap (the pkcs8 default, 2^15, hits it), and operators
+/// must be able to inspect a key with `openssl pkey`; the key is decrypted once per process, so
+/// the cost does not matter for signing throughput. Older files keep their own parameters.
+const SCRYPT_LOG_N: u8 = 14;
 
 /// An ECDSA key in memory, loaded from (or generated into) an encrypted PKCS#8 file.
 pub struct SoftwareSigner {

@@ -394,3 +394,65 @@ fn softhsm_signing_suite_p256() {
 fn softhsm_signing_suite_p384() {
     suite(Store::SoftHsm, Curve::P384);
 }
+
+/// An EF.SOD signed by OpenSSL (`cms -sign`, content type id-data, a real-world deviation) with
+/// our DS key file: passive authentication accepts it with a warning.
+#[test]
+fn openssl_signed_id_data_sod_passes_with_a_warning() {
+    if !have_openssl() {
+        eprintln!("openssl not found: skipping");
+        return;
+    }
+    let (_d, pki, _s) = new_pki(Store::Software, Curve::P256);
+    let dgs = sample_dgs();
+    let work = tempfile::tempdir().expect("tmp");
+    std::fs::write(
+        work.path().join("lso.der"),
+        sign::build_lds_security_object(&dgs).expect("lso"),
+    )
+    .expect("write");
+    let rec = &pki.meta().document_signers[0];
+    let sign::KeyRef::File { path } = &rec.key else {
+        panic!("software key expected")
+    };
+    let out = std::process::Command::new("openssl")
+        .args([
+            "cms",
+            "-sign",
+            "-binary",
+            "-nodetach",
+            "-md",
+            "sha256",
+            "-outform",
+            "DER",
+            "-passin",
+            "env:CCCD_TEST_KEY_PASS",
+            "-in",
+        ])
+        .arg(work.path().join("lso.der"))
+        .arg("-signer")
+        .arg(pki.dir().join(format!("ds-{}.pem", rec.serial)))
+        .arg("-inkey")
+        .arg(pki.dir().join(path))
+        .arg("-out")
+        .arg(work.path().join("sod.p7"))
+        .env("CCCD_TEST_KEY_PASS", common::PASS)
+        .output()
+        .expect("openssl cms -sign");
+    assert!(
+        out.status.success(),
+        "openssl cms -sign: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sod = sign::sod::wrap_tag77(&std::fs::read(work.path().join("sod.p7")).expect("p7"));
+    let r = pa(&sod, Some(&dgs), &pki, Utc::now());
+    assert!(r.passed(), "{r:#?}");
+    assert_eq!(status(&r, "sod.content_type"), Status::Warning);
+    assert!(
+        r.check("sod.content_type")
+            .expect("ct")
+            .detail
+            .contains("id-data")
+    );
+    assert_eq!(status(&r, "sod.signature"), Status::Pass);
+}

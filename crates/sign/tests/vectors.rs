@@ -242,3 +242,53 @@ fn unknown_signature_algorithm_is_named() {
     );
     let _ = Hash::Sha1;
 }
+
+#[test]
+fn rsa_pkcs1_under_rsa_encryption_and_pss_verify_with_warnings() {
+    let v: serde_json::Value =
+        serde_json::from_str(include_str!("vectors/ecdsa_explicit.json")).expect("json");
+    let rsa = &v["rsa"];
+    let spki = SubjectPublicKeyInfoOwned::from_der(&hexv(&rsa["spki"])).expect("spki");
+    let msg = hexv(&rsa["message"]);
+    // rsaEncryption as the signature OID: the hash comes from the digest algorithm.
+    let enc = AlgorithmIdentifierOwned {
+        oid: sign::oids::RSA_ENCRYPTION,
+        parameters: None,
+    };
+    let w = verify_signature(
+        &spki,
+        &enc,
+        Some(Hash::Sha256),
+        &msg,
+        &hexv(&rsa["pkcs1_sha256"]),
+    )
+    .expect("verifies");
+    assert!(w.iter().any(|w| w.contains("rsaEncryption")), "{w:?}");
+    assert!(
+        verify_signature(
+            &spki,
+            &enc,
+            Some(Hash::Sha384),
+            &msg,
+            &hexv(&rsa["pkcs1_sha256"])
+        )
+        .is_err()
+    );
+    // The proper OID verifies without warnings.
+    let proper = AlgorithmIdentifierOwned {
+        oid: sign::oids::RSA_SHA256,
+        parameters: None,
+    };
+    assert_eq!(
+        verify_signature(&spki, &proper, None, &msg, &hexv(&rsa["pkcs1_sha256"])).expect("ok"),
+        Vec::<String>::new()
+    );
+    // RSASSA-PSS (SHA-256, MGF1-SHA-256, salt 32), parameters as in the BSI reference SOD.
+    let pss = spki::AlgorithmIdentifierOwned::from_der(&hex::decode("304106092A864886F70D01010A3034A00F300D06096086480165030402010500A11C301A06092A864886F70D010108300D06096086480165030402010500A203020120").expect("hex")).expect("alg");
+    let w = verify_signature(&spki, &pss, None, &msg, &hexv(&rsa["pss_sha256_salt32"]))
+        .expect("pss verifies");
+    assert!(w.iter().any(|w| w.contains("RSASSA-PSS")));
+    let mut bad = hexv(&rsa["pss_sha256_salt32"]);
+    bad[10] ^= 1;
+    assert!(verify_signature(&spki, &pss, None, &msg, &bad).is_err());
+}
