@@ -301,3 +301,54 @@ pub fn ecdsa_verify(curve: &KnownCurve, point: &[u8], digest: &[u8], r: &[u8], s
         None => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every table entry is self-consistent: G lies on the curve, and the sizes match.
+    #[test]
+    fn base_points_lie_on_their_curves() {
+        for c in CURVES {
+            let (p, a, b) = (big(c.p), big(c.a), big(c.b));
+            let g = hex::decode(c.g).expect("hex");
+            let (x, y) = parse_point(c, &g).expect("uncompressed G");
+            let lhs = (&y * &y) % &p;
+            let rhs = (&x * &x * &x + &a * &x + &b) % &p;
+            assert_eq!(lhs, rhs, "{}", c.name);
+            assert_eq!(KnownCurve::by_oid(&c.oid).map(|k| k.name), Some(c.name));
+            let n = hex::decode(format!(
+                "{:0>width$}",
+                c.n,
+                width = c.n.len() + c.n.len() % 2
+            ))
+            .expect("n");
+            let pp = hex::decode(format!(
+                "{:0>width$}",
+                c.p,
+                width = c.p.len() + c.p.len() % 2
+            ))
+            .expect("p");
+            let aa = hex::decode(format!(
+                "{:0>width$}",
+                c.a,
+                width = c.a.len() + c.a.len() % 2
+            ))
+            .expect("a");
+            let bb = hex::decode(format!(
+                "{:0>width$}",
+                c.b,
+                width = c.b.len() + c.b.len() % 2
+            ))
+            .expect("b");
+            assert_eq!(
+                KnownCurve::by_params(&pp, &aa, &bb, &g, &n).map(|k| k.name),
+                Some(c.name)
+            );
+        }
+        assert_eq!(
+            CURVES.iter().map(|c| c.field_len()).collect::<Vec<_>>(),
+            vec![32, 48, 66, 32, 48, 64]
+        );
+    }
+}

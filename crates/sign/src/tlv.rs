@@ -62,3 +62,45 @@ fn header(input: &[u8]) -> Result<(u8, usize, usize), String> {
     };
     Ok((tag, i, len))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_short_long_and_multibyte_tags() {
+        assert_eq!(
+            read(&[0x77, 0x01, 0xAA, 0xBB]),
+            Ok((0x77, &[0xAA][..], &[0xBB][..]))
+        );
+        let mut long = vec![0x30, 0x82, 0x01, 0x00];
+        long.extend(std::iter::repeat_n(0u8, 256));
+        assert_eq!(
+            read(&long).map(|(_, v, r)| (v.len(), r.len())),
+            Ok((256, 0))
+        );
+        assert_eq!(
+            read(&[0x5F, 0x1F, 0x01, 0x41]).map(|(t, v, _)| (t, v.to_vec())),
+            Ok((0x5F, vec![0x41]))
+        );
+        assert_eq!(
+            read_whole(&[0xA0, 0x01, 0x05, 0x09]),
+            Ok((0xA0, &[0xA0, 0x01, 0x05][..], &[0x09][..]))
+        );
+    }
+
+    #[test]
+    fn rejects_malformed_input() {
+        assert!(read(&[]).is_err());
+        assert!(read(&[0x77]).is_err());
+        assert!(read(&[0x77, 0x80]).unwrap_err().contains("indefinite"));
+        assert!(read(&[0x77, 0x85, 1, 2, 3, 4, 5]).is_err());
+        assert!(read(&[0x77, 0x82, 0x01]).is_err());
+        assert!(
+            read(&[0x77, 0x05, 0x00])
+                .unwrap_err()
+                .contains("past the end")
+        );
+        assert!(read(&[0x5F, 0x9F, 0x9F, 0x9F, 0x9F, 0x01]).is_err());
+    }
+}
