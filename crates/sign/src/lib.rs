@@ -2,13 +2,14 @@
 //!
 //! # For the issuance pipeline
 //! ```no_run
-//! use sign::{Pki, Secret, AuditLog, AuditOptions, AuditMeta, SodSigner};
-//! use std::{collections::BTreeMap, path::Path, sync::Arc};
+//! use sign::{Pki, Secret, AuditOptions, AuditMeta};
+//! use std::{collections::BTreeMap, path::Path};
 //! # fn main() -> sign::Result<()> {
 //! let pki = Pki::open(Path::new("pki"))?;
 //! let secret = Secret::from_file_or_env(None)?.expect("CCCD_PASSPHRASE");
-//! let audit = Arc::new(AuditLog::open(&pki.default_audit_log(), pki.audit_signer(&secret)?, AuditOptions::default())?);
-//! let signer = SodSigner::new(pki.document_signer(&secret, None)?, audit.clone())?; // Send + Sync
+//! // The active DS (refused if expired, not yet valid or revoked) + the audit log PKI/audit.jsonl.
+//! let (signer, audit) = pki.open_sod_signer(&secret, None, AuditOptions::default())?;
+//! // `signer` is Send + Sync: share it (Arc) between encoder workers.
 //! let dgs: BTreeMap<u8, Vec<u8>> = BTreeMap::new(); // DG number -> full DG file (61…, 75…)
 //! let meta = AuditMeta { station: "st-1".into(), operator: "op-1".into(), document_number: "001234567890".into() };
 //! let signed = signer.sign(&dgs, &meta)?; // the audit entry is durable before this returns

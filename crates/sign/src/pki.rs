@@ -572,6 +572,29 @@ impl Pki {
         DocumentSigner::new(signer, cert)
     }
 
+    /// Everything the issuance pipeline needs in one call: the active Document Signer (checked
+    /// for validity and revocation) and the audit log (`DIR/audit.jsonl` unless `audit_log` is
+    /// given) opened with the audit key. Share the returned `SodSigner` between workers; call
+    /// `close()` on the log at shutdown to write the closing checkpoint.
+    pub fn open_sod_signer(
+        &self,
+        secret: &Secret,
+        audit_log: Option<&Path>,
+        opts: crate::audit::AuditOptions,
+    ) -> Result<(crate::sodsigner::SodSigner, Arc<crate::audit::AuditLog>)> {
+        let ds = self.document_signer(secret, None)?;
+        let path = audit_log
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| self.default_audit_log());
+        let log = Arc::new(crate::audit::AuditLog::open(
+            &path,
+            self.audit_signer(secret)?,
+            opts,
+        )?);
+        let signer = crate::sodsigner::SodSigner::new(ds, log.clone())?;
+        Ok((signer, log))
+    }
+
     /// A listing for `pki list`.
     pub fn listing(&self, now: DateTime<Utc>) -> PkiListing {
         PkiListing {

@@ -10,11 +10,10 @@ use der::{Decode, Encode, Tagged};
 use sign::certs::{find_extension, key_usage, private_key_usage_period};
 use sign::pa::Status;
 use sign::{
-    AuditLog, AuditMeta, AuditOptions, Curve, DsOptions, PaInput, Pki, SodSigner, oids, verify_log,
+    AuditMeta, AuditOptions, Curve, DsOptions, PaInput, Pki, SodSigner, oids, verify_log,
     verify_sod,
 };
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use x509_cert::Certificate;
 use x509_cert::ext::pkix::{BasicConstraints, KeyUsages};
 
@@ -173,19 +172,9 @@ fn suite(store: Store, curve: Curve) {
 
     // Sign through the audited path.
     let log_path = pki.default_audit_log();
-    let audit = Arc::new(
-        AuditLog::open(
-            &log_path,
-            pki.audit_signer(&secret).expect("audit key"),
-            AuditOptions::default(),
-        )
-        .expect("log"),
-    );
-    let signer = SodSigner::new(
-        pki.document_signer(&secret, None).expect("ds"),
-        audit.clone(),
-    )
-    .expect("signer");
+    let (signer, audit) = pki
+        .open_sod_signer(&secret, None, AuditOptions::default())
+        .expect("sod signer");
     let signed = signer.sign(&dgs, &meta("001234567890")).expect("sign");
     assert_eq!(signed.sod[0], 0x77);
     assert_eq!(signed.receipt.seq, 1);

@@ -4,11 +4,10 @@ use super::pki::{parse_time, secret};
 use anyhow::{Context, bail};
 use chrono::Utc;
 use sign::pa::Status;
-use sign::{AuditLog, AuditMeta, AuditOptions, PaInput, Pki, SodSigner, verify_sod};
+use sign::{AuditMeta, AuditOptions, PaInput, Pki, verify_sod};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 #[derive(clap::Subcommand)]
 pub enum Cmd {
@@ -112,13 +111,8 @@ pub fn run(cmd: Cmd) -> anyhow::Result<ExitCode> {
             };
             let s = secret(passphrase_file.as_deref(), false)?;
             let log_path = audit_log.unwrap_or_else(|| pki.default_audit_log());
-            let ds = pki.document_signer(&s, None)?;
-            let log = Arc::new(AuditLog::open(
-                &log_path,
-                pki.audit_signer(&s)?,
-                AuditOptions::default(),
-            )?);
-            let signer = SodSigner::new(ds, log.clone())?;
+            let (signer, log) =
+                pki.open_sod_signer(&s, Some(&log_path), AuditOptions::default())?;
             let signed = signer.sign(
                 &dgs,
                 &AuditMeta {
