@@ -19,6 +19,7 @@
 //! [`read_signatures`] for reconciliation. The audit entry format is documented in [`audit`].
 #![forbid(unsafe_code)]
 
+pub mod adapter;
 pub mod audit;
 pub mod certs;
 pub mod ecgeneric;
