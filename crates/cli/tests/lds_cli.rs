@@ -218,6 +218,22 @@ fn build_errors() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("DG14"), "{}", text(&out.stderr));
+    // Not a standardized PACE parameter ID.
+    let out = cccd(&[
+        "lds",
+        "build",
+        &p(dir.path(), "record.json"),
+        "--out",
+        &out_dir,
+        "--pace",
+        "99",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("EF.CardAccess"),
+        "{}",
+        text(&out.stderr)
+    );
     // A bad record.
     let mut v = record();
     v["date_of_issue"] = json!("2031-01-01");

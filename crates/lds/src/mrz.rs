@@ -483,6 +483,16 @@ impl Mrz {
 /// (including the Vietnamese check digit over the 12-digit number in TD1 optional data), dates
 /// must be real calendar dates, sex must be `M`, `F` or `<`.
 pub fn parse(text: &str) -> Result<Mrz, LdsError> {
+    // Everything below slices by byte position: refuse non-ASCII first.
+    if let Some((pos, c)) = text.chars().enumerate().find(|(_, c)| !c.is_ascii()) {
+        return Err(LdsError::mrz(
+            "zone",
+            format!(
+                "character {c:?} at position {} is not an MRZ character",
+                pos + 1
+            ),
+        ));
+    }
     let lines: Vec<&str> = if text.contains('\n') {
         text.lines()
             .map(|l| l.trim_end_matches('\r'))

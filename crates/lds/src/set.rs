@@ -65,6 +65,18 @@ impl LdsSet {
         }
         dgs.insert(13, Dg13::from_record(record).encode());
 
+        for p in &options.pace {
+            // Standardized domain parameters of Part 11 §9.5.1: 0–2 (DH), 8–18 (EC).
+            if !matches!(p.parameter_id, 0..=2 | 8..=18) {
+                return Err(LdsError::build(
+                    "EF.CardAccess",
+                    format!(
+                        "{} is not a standardized PACE domain parameter ID (0–2, 8–18)",
+                        p.parameter_id
+                    ),
+                ));
+            }
+        }
         let mut infos = Vec::new();
         for p in &options.pace {
             infos.push(SecurityInfo::pace(&p.protocol, Some(p.parameter_id)));

@@ -391,6 +391,28 @@ fn bad_keys_are_refused() {
     );
     assert!(SubjectPublicKeyInfo::from_der_or_pem(b"-----BEGIN PUBLIC KEY-----\nAAAA\n").is_err());
     assert!(SubjectPublicKeyInfo::from_der_or_pem(&P256_PUB[..40]).is_err());
+    let pace = vec![PaceChoice {
+        parameter_id: 3,
+        ..PaceChoice::default()
+    }];
+    let e = LdsSet::build(
+        &record(),
+        &LdsOptions {
+            pace,
+            ..LdsOptions::default()
+        },
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            LdsError::Build {
+                file: "EF.CardAccess",
+                ..
+            }
+        ),
+        "{e}"
+    );
 }
 
 #[test]

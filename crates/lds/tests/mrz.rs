@@ -159,6 +159,11 @@ fn bad_zones_are_rejected_with_the_field() {
         (good.replacen("IDVNM", "XDVNM", 1), "document code"),
         (good[..good.len() - 1].to_string(), "line 3"),
         ("ABC".to_string(), "zone"),
+        // Found by the fuzzer: 90 bytes with a multi-byte character at a line boundary.
+        (
+            String::from_utf8(include_bytes!("vectors/fuzz-mrz-non-ascii.bin").to_vec()).unwrap(),
+            "zone",
+        ),
     ];
     for (z, field) in cases {
         let e = mrz::parse(&z).unwrap_err();
