@@ -93,7 +93,10 @@ fn open_session(token: &TokenRef, pin: &Secret) -> Result<Session> {
 
 /// An ECDSA private key on a PKCS#11 token.
 pub struct Pkcs11Signer {
-    session: Mutex<Session>,
+    /// A small pool so concurrent workers sign in parallel (PKCS#11 sessions are single-threaded;
+    /// token objects and the login are shared by all sessions of the process).
+    sessions: Vec<Mutex<Session>>,
+    next: std::sync::atomic::AtomicUsize,
     key: ObjectHandle,
     curve: Curve,
     spki: SubjectPublicKeyInfoOwned,
@@ -171,7 +174,8 @@ impl Pkcs11Signer {
         let point = read_point(&session, public)?;
         Ok(Pkcs11Signer {
             spki: ec_spki(curve, &point)?,
-            session: Mutex::new(session),
+            sessions: vec![Mutex::new(session)],
+            next: Default::default(),
             key: private,
             curve,
             origin: origin(token, label, id),
@@ -217,11 +221,33 @@ impl Pkcs11Signer {
         let point = read_point(&session, public)?;
         Ok(Pkcs11Signer {
             spki: ec_spki(curve, &point)?,
-            session: Mutex::new(session),
+            sessions: vec![Mutex::new(session)],
+            next: Default::default(),
             key: private,
             curve,
             origin: origin(token, label, id),
         })
+    }
+}
+
+impl Pkcs11Signer {
+    /// Opens `extra` more sessions on the same token so up to `extra + 1` threads sign at once.
+    pub fn with_sessions(mut self, token: &TokenRef, pin: &Secret, extra: usize) -> Result<Self> {
+        for _ in 0..extra {
+            self.sessions.push(Mutex::new(open_session(token, pin)?));
+        }
+        Ok(self)
+    }
+
+    /// A free session if there is one, else the next one in turn.
+    fn session(&self) -> std::sync::MutexGuard<'_, Session> {
+        for s in &self.sessions {
+            if let Ok(g) = s.try_lock() {
+                return g;
+            }
+        }
+        let i = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % self.sessions.len();
+        self.sessions[i].lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -235,7 +261,7 @@ impl Signer for Pkcs11Signer {
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>> {
         let digest = self.curve.digest(message);
         let raw = {
-            let session = self.session.lock().unwrap_or_else(|p| p.into_inner());
+            let session = self.session();
             session
                 .sign(&Mechanism::Ecdsa, self.key, &digest)
                 .map_err(|e| Error::Sign {

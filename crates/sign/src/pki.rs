@@ -124,6 +124,9 @@ pub struct Pki {
 
 const META: &str = "pki.json";
 
+/// Sessions opened per PKCS#11 key beyond the first.
+const PKCS11_EXTRA_SESSIONS: usize = 3;
+
 fn rand_id() -> Result<Vec<u8>> {
     use ring::rand::SecureRandom;
     let mut id = vec![0u8; 8];
@@ -298,13 +301,14 @@ impl Pki {
                     dir: self.dir.clone(),
                     reason: format!("key id: {e}"),
                 })?;
-                Ok(Arc::new(Pkcs11Signer::open(
-                    token,
-                    secret,
-                    self.meta.curve,
-                    label,
-                    &id,
-                )?))
+                // Extra sessions let concurrent workers sign in parallel on the token.
+                Ok(Arc::new(
+                    Pkcs11Signer::open(token, secret, self.meta.curve, label, &id)?.with_sessions(
+                        token,
+                        secret,
+                        PKCS11_EXTRA_SESSIONS,
+                    )?,
+                ))
             }
         }
     }

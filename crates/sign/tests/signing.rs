@@ -445,3 +445,61 @@ fn openssl_signed_id_data_sod_passes_with_a_warning() {
     );
     assert_eq!(status(&r, "sod.signature"), Status::Pass);
 }
+
+/// Several workers share one `SodSigner` (one audit log, group commit): every SOD verifies and
+/// every signature is in the log exactly once.
+fn concurrent(store: Store) {
+    let (_dir, pki, secret) = new_pki(store, Curve::P256);
+    let (signer, audit) = pki
+        .open_sod_signer(&secret, None, AuditOptions::default())
+        .expect("sod signer");
+    let signer = std::sync::Arc::new(signer);
+    let dgs = std::sync::Arc::new(sample_dgs());
+    let handles: Vec<_> = (0..4)
+        .map(|t| {
+            let (signer, dgs) = (signer.clone(), dgs.clone());
+            std::thread::spawn(move || {
+                (0..10)
+                    .map(|i| {
+                        signer
+                            .sign(&dgs, &meta(&format!("{t}{i:011}")))
+                            .expect("sign")
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let signed: Vec<_> = handles
+        .into_iter()
+        .flat_map(|h| h.join().expect("thread"))
+        .collect();
+    audit.close().expect("close");
+    let now = Utc::now();
+    for s in &signed {
+        assert!(pa(&s.sod, Some(&dgs), &pki, now).passed());
+    }
+    let recs = sign::read_signatures(&pki.default_audit_log()).expect("records");
+    assert_eq!(recs.len(), 40);
+    let mut hashes: Vec<_> = recs.iter().map(|r| r.sod_sha256.clone()).collect();
+    hashes.sort();
+    let mut want: Vec<_> = signed.iter().map(|s| s.sod_sha256.clone()).collect();
+    want.sort();
+    assert_eq!(hashes, want);
+    let v = verify_log(
+        &pki.default_audit_log(),
+        &pki.audit_public_key().expect("pub"),
+        None,
+    )
+    .expect("verify");
+    assert!(v.ok, "{v:#?}");
+}
+
+#[test]
+fn software_concurrent_signers() {
+    concurrent(Store::Software);
+}
+
+#[test]
+fn softhsm_concurrent_signers() {
+    concurrent(Store::SoftHsm);
+}
