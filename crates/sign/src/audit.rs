@@ -957,3 +957,28 @@ pub fn report(path: &Path) -> Result<AuditReport> {
     rep.duplicates = docs.into_iter().filter(|(_, v)| v.len() > 1).collect();
     Ok(rep)
 }
+
+/// Checks that every signature entry names a Document Signer of the PKI (serial and certificate
+/// fingerprint), so a log cannot silently mix in signatures by a foreign key. `known` holds
+/// (serial hex, fingerprint hex) pairs, e.g. from `Pki::meta().document_signers`.
+pub fn check_signers(path: &Path, known: &[(String, String)]) -> Result<Vec<AuditProblem>> {
+    let norm = |s: &str| s.trim_start_matches('0').to_ascii_uppercase();
+    let mut out = Vec::new();
+    for rec in read_signatures(path)? {
+        let ok = known.iter().any(|(s, f)| {
+            norm(s) == norm(&rec.ds_serial) && f.eq_ignore_ascii_case(&rec.ds_fingerprint)
+        });
+        if !ok {
+            out.push(AuditProblem {
+                seq: rec.seq,
+                line: 0,
+                kind: "unknown-signer".into(),
+                detail: format!(
+                    "seq {} was signed by DS {} (fingerprint {}), which is not a Document Signer of this PKI",
+                    rec.seq, rec.ds_serial, rec.ds_fingerprint
+                ),
+            });
+        }
+    }
+    Ok(out)
+}

@@ -405,3 +405,25 @@ fn expected_head_parsing() {
     let h = ExpectedHead::parse(&format!("12:{}", "A".repeat(64))).expect("ok");
     assert_eq!((h.seq, h.hash), (Some(12), "a".repeat(64)));
 }
+
+#[test]
+fn signatures_by_a_foreign_document_signer_are_flagged() {
+    let (_d, pki, s) = new_pki(Store::Software, Curve::P256);
+    let path = pki.default_audit_log();
+    let (signer, log) = pki
+        .open_sod_signer(&s, None, AuditOptions::default())
+        .expect("signer");
+    signer.sign(&common::sample_dgs(), &meta(1)).expect("sign");
+    log.append_signature(&meta(2), "0A1B", "ff00", "aa")
+        .expect("foreign entry");
+    log.close().expect("close");
+    let known: Vec<(String, String)> = pki
+        .meta()
+        .document_signers
+        .iter()
+        .map(|d| (d.serial.clone(), d.fingerprint.clone()))
+        .collect();
+    let p = sign::audit::check_signers(&path, &known).expect("check");
+    assert_eq!(p.len(), 1, "{p:#?}");
+    assert_eq!((p[0].seq, p[0].kind.as_str()), (2, "unknown-signer"));
+}

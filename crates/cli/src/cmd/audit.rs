@@ -50,8 +50,22 @@ pub fn run(cmd: Cmd) -> anyhow::Result<ExitCode> {
                 .as_deref()
                 .map(ExpectedHead::parse)
                 .transpose()?;
-            let rep = verify_log(&log, &key, expect.as_ref())
+            let mut rep = verify_log(&log, &key, expect.as_ref())
                 .with_context(|| format!("verifying {}", log.display()))?;
+            if rep.ok {
+                let known: Vec<(String, String)> = pki
+                    .meta()
+                    .document_signers
+                    .iter()
+                    .map(|d| (d.serial.clone(), d.fingerprint.clone()))
+                    .collect();
+                let foreign = sign::audit::check_signers(&log, &known)?;
+                if let Some(first) = foreign.first() {
+                    rep.ok = false;
+                    rep.first_bad_seq = Some(first.seq);
+                }
+                rep.problems.extend(foreign);
+            }
             if json {
                 println!("{}", serde_json::to_string_pretty(&rep)?);
             } else {
