@@ -1,1 +1,208 @@
-fn main() {}
+//! Latency of the virtual chip through the real pcscd (vpcd + TCP_QUICKACK), timing model off.
+//!
+//! `CCCD_TEST_READER` / `CCCD_TEST_VPCD_PORT` name the vpcd reader (defaults `Virtual PCD 00 00`
+//! / 35963); pcscd must be running. Prints median / p95 per APDU kind, and the time of one whole
+//! cccd-chip card (personalization in plain + BAC read-back of every file) through pcscd.
+//!
+//! `cargo bench -p vchip --bench pcsc_latency`
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use common::*;
+use reader::transport::{Exchange, Transmit};
+
+struct Card {
+    card: pcsc::Card,
+    buf: Vec<u8>,
+}
+
+impl Exchange for Card {
+    fn exchange(&mut self, command: &[u8]) -> Result<Vec<u8>, reader::Error> {
+        self.card
+            .transmit(command, &mut self.buf)
+            .map(<[u8]>::to_vec)
+            .map_err(|e| reader::Error::Transport {
+                reason: e.to_string(),
+            })
+    }
+}
+
+fn connect(ctx: &pcsc::Context, reader: &str) -> Card {
+    let name = std::ffi::CString::new(reader).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(card) = ctx.connect(&name, pcsc::ShareMode::Shared, pcsc::Protocols::ANY) {
+            let mut c = Card {
+                card,
+                buf: vec![0; pcsc::MAX_BUFFER_SIZE_EXTENDED],
+            };
+            if c.transmit(&select_aid()).is_ok_and(|r| r.is_ok()) {
+                return c;
+            }
+        }
+        assert!(Instant::now() < deadline, "no card in {reader}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn stats(name: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    let n = samples.len();
+    let median = samples[n / 2];
+    let p95 = samples[n * 95 / 100];
+    let total: Duration = samples.iter().sum();
+    println!(
+        "{name:<44} n={n:<5} median {:>8.3} ms  p95 {:>8.3} ms  mean {:>8.3} ms",
+        median.as_secs_f64() * 1e3,
+        p95.as_secs_f64() * 1e3,
+        total.as_secs_f64() * 1e3 / n as f64
+    );
+}
+
+fn time<T>(f: impl FnOnce() -> T) -> (Duration, T) {
+    let t = Instant::now();
+    let v = f();
+    (t.elapsed(), v)
+}
+
+fn main() {
+    let reader = std::env::var("CCCD_TEST_READER").unwrap_or_else(|_| "Virtual PCD 00 00".into());
+    let port: u16 = std::env::var("CCCD_TEST_VPCD_PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(35963);
+    let cards = 10u32;
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    let server = std::thread::spawn(move || {
+        let opts = vchip::ServeOptions {
+            port,
+            blanks: cards,
+            ..Default::default()
+        };
+        vchip::serve(cccd(), &opts, &flag, &mut |_| {}).unwrap()
+    });
+    let ctx = pcsc::Context::establish(pcsc::Scope::User).expect("pcscd must be running");
+    let mut card = connect(&ctx, &reader);
+
+    // Round trips of small APDUs.
+    let get_challenge = cmd(0, 0x84, 0, 0).with_le(8);
+    let samples = (0..2000)
+        .map(|_| time(|| card.transmit(&get_challenge).unwrap()).0)
+        .collect();
+    stats("GET CHALLENGE (5 B -> 10 B)", samples);
+    let samples = (0..1000)
+        .map(|_| time(|| card.transmit(&select_aid()).unwrap()).0)
+        .collect();
+    stats("SELECT AID (12 B -> 2 B)", samples);
+    // Big extended APDUs, plain, in the personalization state.
+    let dg2 = files(20 * 1024).remove(2).1;
+    assert_eq!(
+        card.transmit(&fcp_create(0x0102, dg2.len() as u16))
+            .unwrap()
+            .sw,
+        0x9000
+    );
+    let samples = (0..200)
+        .map(|_| time(|| card.transmit(&update(0, &dg2)).unwrap()).0)
+        .collect();
+    stats("UPDATE BINARY 20 KiB extended", samples);
+    let samples = (0..200)
+        .map(|_| time(|| card.transmit(&read(0, 65_536)).unwrap()).0)
+        .collect();
+    stats("READ BINARY 20 KiB extended (plain)", samples);
+    drop(card);
+
+    // Whole cards: blank -> personalized in plain -> locked -> BAC -> every file read back.
+    // The first card is the one used above (it already has DG2): wait for a fresh one each time.
+    let mut per_card = Vec::new();
+    let mut apdus = 0;
+    for i in 0..cards {
+        // Card i+1 is a blank (the previous one was finished and ejected).
+        let mut card = connect(&ctx, &reader);
+        if i == 0 {
+            // The used card: finish it (lock + read) so the hopper feeds a blank.
+            assert_eq!(card.transmit(&put_mrz()).unwrap().sw, 0x9000);
+            assert_eq!(card.transmit(&cmd(0, 0x44, 0, 0)).unwrap().sw, 0x9000);
+            let keys =
+                reader::bac::BacKeys::from_mrz(&reader::bac::MrzInfo::new(DOC, DOB, DOE).unwrap());
+            let mut sm =
+                reader::bac::authenticate(&mut card, &keys, &mut rand::rngs::OsRng).unwrap();
+            let wrapped = sm.protect_command(&read_sfi(0x02, 0, 16)).unwrap();
+            assert!(card.transmit(&wrapped).unwrap().is_ok());
+            drop(card);
+            wait_for_blank(&ctx, &reader);
+            card = connect(&ctx, &reader);
+        }
+        let files = files(20 * 1024);
+        let (elapsed, n) = time(|| {
+            let mut n = 1; // SELECT AID in connect()
+            for (fid, data) in &files {
+                assert_eq!(
+                    card.transmit(&fcp_create(*fid, data.len() as u16))
+                        .unwrap()
+                        .sw,
+                    0x9000
+                );
+                assert_eq!(card.transmit(&update(0, data)).unwrap().sw, 0x9000);
+                n += 2;
+            }
+            assert_eq!(card.transmit(&put_mrz()).unwrap().sw, 0x9000);
+            assert_eq!(
+                card.transmit(&cmd(0, 0x46, 0, 1).with_le(256)).unwrap().sw,
+                0x9000
+            );
+            assert_eq!(card.transmit(&cmd(0, 0x44, 0, 0)).unwrap().sw, 0x9000);
+            n += 3;
+            let keys =
+                reader::bac::BacKeys::from_mrz(&reader::bac::MrzInfo::new(DOC, DOB, DOE).unwrap());
+            let mut sm =
+                reader::bac::authenticate(&mut card, &keys, &mut rand::rngs::OsRng).unwrap();
+            n += 2;
+            for (fid, data) in &files {
+                let wrapped = sm
+                    .protect_command(&read_sfi(*fid as u8, 0, 65_536))
+                    .unwrap();
+                let r = sm
+                    .unprotect_response(&card.transmit(&wrapped).unwrap())
+                    .unwrap();
+                assert_eq!(&r.data, data);
+                n += 1;
+            }
+            n
+        });
+        apdus = n;
+        per_card.push(elapsed);
+        drop(card);
+        if i + 1 < cards {
+            wait_for_blank(&ctx, &reader);
+        }
+    }
+    stats(
+        &format!("whole cccd-chip card ({apdus} APDUs, 20 KiB DG2)"),
+        per_card,
+    );
+    stop.store(true, Ordering::SeqCst);
+    let report = server.join().unwrap();
+    println!("server: {report:?}");
+}
+
+/// Waits until the finished card left the reader (the next one is then a blank).
+fn wait_for_blank(ctx: &pcsc::Context, reader: &str) {
+    let name = std::ffi::CString::new(reader).unwrap();
+    let mut states = [pcsc::ReaderState::new(name, pcsc::State::UNAWARE)];
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let _ = ctx.get_status_change(Duration::from_millis(200), &mut states);
+        if !states[0].event_state().contains(pcsc::State::PRESENT) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "finished card never ejected");
+        states[0].sync_current_state();
+    }
+}
