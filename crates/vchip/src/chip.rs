@@ -634,7 +634,7 @@ impl Chip {
         if (cmd.p1, cmd.p2) != (0, 0) {
             return Response::status(INCORRECT_P1P2);
         }
-        if !cmd.le.is_some_and(|le| le >= 8) {
+        if cmd.le.is_none_or(|le| le < 8) {
             return Response::status(WRONG_LENGTH);
         }
         let mut rnd = [0u8; 8];

@@ -120,9 +120,9 @@ impl RsaAaKey {
             bits: n.bits(),
             hash_len: hash.len(),
         };
-        // F must be below n: with a modulus whose top byte is small, F's 6A header would not
-        // fit; use one byte less (the recovered message is then shorter, as 9796-2 allows).
-        let k_bytes = if n.bits() % 8 == 0 || n.bits() % 8 >= 7 {
+        // F must be below n: F starts with 6A, so with a modulus whose bit length is not a
+        // multiple of 8, use one byte less (the recovered message is shorter, as 9796-2 allows).
+        let k_bytes = if n.bits().is_multiple_of(8) {
             k_bytes
         } else {
             k_bytes - 1

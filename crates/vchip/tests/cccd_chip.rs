@@ -8,7 +8,7 @@ use common::*;
 use reader::transport::Exchange;
 use vchip::{CARD_ACCESS, Chip, InProcess, Lifecycle};
 
-fn personalized() -> (Term, Vec<(u16, Vec<u8>)>, Vec<u8>) {
+fn personalized() -> (Term, Files, Vec<u8>) {
     let mut t = Term::new(Chip::blank(cccd()));
     let f = files(20 * 1024);
     let aa = personalize_cccd(&mut t, &f);

@@ -13,7 +13,7 @@ fn rsa_key() -> rsa::RsaPrivateKey {
     rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, 1024).unwrap()
 }
 
-fn personalized() -> (Term, Vec<(u16, Vec<u8>)>, rsa::RsaPrivateKey) {
+fn personalized() -> (Term, Files, rsa::RsaPrivateKey) {
     let mut t = Term::new(Chip::blank(jmrtd()));
     let f = files(2000);
     let k = rsa_key();

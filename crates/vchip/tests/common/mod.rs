@@ -153,8 +153,11 @@ pub fn fcp_create(fid: u16, size: u16) -> Command {
     cmd(0, 0xE0, 0, 0).with_data(reader::tlv::encode(0x62, &inner))
 }
 
-/// A small LDS-like file set: (FID, bytes).
-pub fn files(dg2_len: usize) -> Vec<(u16, Vec<u8>)> {
+/// A file set: (FID, bytes).
+pub type Files = Vec<(u16, Vec<u8>)>;
+
+/// A small LDS-like file set.
+pub fn files(dg2_len: usize) -> Files {
     let mut dg2 = vec![0x75, 0x82];
     let body = dg2_len.saturating_sub(4);
     dg2.extend_from_slice(&(body as u16).to_be_bytes());
