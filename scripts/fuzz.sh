@@ -25,6 +25,8 @@ trap 'rm -f "$LOG"' EXIT
 for t in $targets; do
   echo "== $t (${SECONDS_PER_TARGET}s)"
   mkdir -p "corpus/$t"
+  # Start from valid files (Doc 9303 examples, a built card) so mutations reach deep paths.
+  if [ -d "seeds/$t" ]; then cp -n seeds/"$t"/* "corpus/$t/"; fi
   if ! cargo fuzz run -O --sanitizer "$SANITIZER" "$t" "corpus/$t" -- \
       -max_total_time="$SECONDS_PER_TARGET" -print_final_stats=1 >"$LOG" 2>&1; then
     tail -n 40 "$LOG" >&2
