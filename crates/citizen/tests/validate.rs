@@ -749,3 +749,34 @@ fn qr_payload_of_both_generations() {
         "001222001234||Trần Minh Khôi|10052022|Nam|Phường Hàng Bạc, Hà Nội|01082024||||"
     );
 }
+
+#[test]
+fn file_formats_and_file_errors() {
+    let dir = photo_dir();
+    // A JSON array gives one entry per element.
+    let arr = dir.path().join("two.json");
+    std::fs::write(&arr, format!("[{}, {}]", good(), child())).unwrap();
+    let out = check_file(&arr, today(), &Rules::default()).unwrap();
+    assert_eq!(out.len(), 2);
+    assert!(out.iter().all(|e| e.result.is_ok() && e.line.is_none()));
+    // Unknown extension: one JSON document, or else JSONL.
+    let txt = dir.path().join("one.txt");
+    std::fs::write(&txt, format!("\u{FEFF}{:#}", good())).unwrap();
+    assert_eq!(citizen::read_file(&txt).unwrap().len(), 1);
+    std::fs::write(&txt, format!("{}\n{}\n", good(), child())).unwrap();
+    assert_eq!(citizen::read_file(&txt).unwrap().len(), 2);
+    // Not UTF-8.
+    let bin = dir.path().join("latin1.jsonl");
+    std::fs::write(&bin, b"{\"full_name\": \"Nguy\xEAn\"}\n").unwrap();
+    let e = citizen::read_file(&bin).unwrap_err();
+    assert!(e.to_string().contains("not UTF-8 (byte 19)"), "{e}");
+    // Empty CSV.
+    let empty = dir.path().join("empty.csv");
+    std::fs::write(&empty, "").unwrap();
+    assert!(
+        citizen::read_file(&empty)
+            .unwrap_err()
+            .to_string()
+            .contains("no header")
+    );
+}
