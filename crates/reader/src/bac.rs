@@ -123,6 +123,37 @@ impl MrzInfo {
         }
     }
 
+    /// The fields of a TD1 MRZ (three lines of 30), including a long document number whose
+    /// overflow sits in the optional data of line 1 (position 15 is then `<`).
+    pub fn from_td1(lines: &[String]) -> Result<Self, BacError> {
+        let bad = |reason: &str| BacError::BadMrz {
+            field: "TD1 MRZ",
+            reason: reason.into(),
+        };
+        let [l1, l2, _] = lines else {
+            return Err(bad("expected three lines"));
+        };
+        if l1.len() != 30 || l2.len() != 30 || !l1.is_ascii() || !l2.is_ascii() {
+            return Err(bad("lines must be 30 ASCII characters"));
+        }
+        let mut doc = l1[5..14].to_string();
+        if &l1[14..15] == "<" {
+            // long number: overflow digits then their check digit, up to the first filler
+            let overflow: String = l1[15..].chars().take_while(|&c| c != '<').collect();
+            if overflow.len() < 2 {
+                return Err(bad(
+                    "position 15 is < but no document number overflow follows",
+                ));
+            }
+            doc = format!(
+                "{}{}",
+                doc.trim_end_matches('<'),
+                &overflow[..overflow.len() - 1]
+            );
+        }
+        MrzInfo::new(&doc, &l2[0..6], &l2[8..14])
+    }
+
     /// MRZ_information: document number (padded to 9 with `<`) + check digit, date of birth +
     /// check digit, date of expiry + check digit (Part 11 §4.3.2.2 / App. D.2).
     pub fn mrz_information(&self) -> Zeroizing<String> {
@@ -328,6 +359,49 @@ mod tests {
         assert_eq!(check_digit("520727"), Some(3));
         assert_eq!(check_digit("AB2134<<<"), Some(5));
         assert_eq!(check_digit("ab"), None);
+    }
+
+    #[test]
+    fn td1_fields() {
+        let lines = |a: &str, b: &str| {
+            [
+                a.to_string(),
+                b.to_string(),
+                "ERIKSSON<<ANNA<MARIA<<<<<<<<<<".to_string(),
+            ]
+        };
+        let m = MrzInfo::from_td1(&lines(
+            "I<UTOD231458907<<<<<<<<<<<<<<<",
+            "7408122F1204159UTO<<<<<<<<<<<6",
+        ))
+        .unwrap();
+        assert_eq!(
+            (
+                m.document_number.as_str(),
+                m.date_of_birth.as_str(),
+                m.date_of_expiry.as_str()
+            ),
+            ("D23145890", "740812", "120415")
+        );
+        let long = MrzInfo::from_td1(&lines(
+            "I<UTOD23145890<7349<<<<<<<<<<<",
+            "3407127M9507122UTO<<<<<<<<<<<2",
+        ))
+        .unwrap();
+        assert_eq!(long.document_number, "D23145890734");
+        assert_eq!(
+            long.mrz_information().as_str(),
+            "D23145890734934071279507122"
+        );
+        assert!(
+            MrzInfo::from_td1(&lines(
+                "I<UTOD23145890<<<<<<<<<<<<<<<<",
+                "3407127M9507122UTO<<<<<<<<<<<2"
+            ))
+            .is_err()
+        );
+        assert!(MrzInfo::from_td1(&lines("short", "7408122F1204159UTO<<<<<<<<<<<6")).is_err());
+        assert!(MrzInfo::from_td1(&["a".to_string()]).is_err());
     }
 
     #[test]

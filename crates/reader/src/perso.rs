@@ -281,6 +281,23 @@ impl<'t> Personalization<'t> {
     }
 }
 
+/// Both phases in one call: `build` gets the chip's public keys and returns the files (with
+/// DG15 from the AA key and the signed SOD). An error from `build` aborts before any file is
+/// written (the chip keeps its keys and stays in the personalization state).
+pub fn personalize<E: std::fmt::Display>(
+    transport: &mut dyn Transport,
+    profile: &Profile,
+    secrets: &Secrets,
+    build: impl FnOnce(&ChipKeys) -> Result<LdsFiles, E>,
+) -> Result<PersoReport, Error> {
+    let p = Personalization::begin(transport, profile, secrets)?;
+    let files = build(p.chip_keys()).map_err(|e| Error::Perso {
+        file: "file set".into(),
+        reason: e.to_string(),
+    })?;
+    p.write(&files)
+}
+
 /// GENERATE ASYMMETRIC KEY PAIR: response `7F49 L { 86 L <04 X Y> }` -> SPKI DER.
 fn generate_on_chip(
     s: &mut Session<'_>,

@@ -43,6 +43,18 @@ pub trait Transport: Exchange {
     fn atr(&self) -> Vec<u8>;
 }
 
+impl<T: Transport + ?Sized> Transport for Box<T> {
+    fn transaction(&mut self) -> Result<Box<dyn Exchange + '_>, Error> {
+        (**self).transaction()
+    }
+    fn reset(&mut self) -> Result<(), Error> {
+        (**self).reset()
+    }
+    fn atr(&self) -> Vec<u8> {
+        (**self).atr()
+    }
+}
+
 /// Typed transmit on any exchange (including `dyn Exchange` and transactions).
 pub trait Transmit {
     /// Sends `cmd`; `61xx` and `6Cxx` are resolved here.

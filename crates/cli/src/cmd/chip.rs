@@ -1,10 +1,260 @@
-//! `cccd chip`.
+//! `cccd chip`: write one card end to end (LDS, keys, EF.SOD, personalization by profile,
+//! read-back, lock) or read and inspect one card, through a PC/SC reader. The card logic is in
+//! `reader` (`perso`, `inspect`); this module wires the record, the PKI and the reader to it.
 
+use super::pki::secret;
+use super::record::{load_one, today_or};
+use anyhow::Context;
+use reader::bac::MrzInfo;
+use reader::files::{Ef, LdsFiles};
+use reader::inspect::{InspectOptions, Trust, inspect};
+use reader::pcsc::PcscTransport;
+use reader::perso::{Secrets, personalize};
+use reader::trace::Tracing;
+use reader::{Profile, Transport};
+use sign::{AuditLog, AuditMeta, AuditOptions, Pki, SodSigner};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 #[derive(clap::Subcommand)]
-pub enum Cmd {}
+pub enum Cmd {
+    /// Personalize the card in READER: build the LDS from RECORD, put the AA key on the chip,
+    /// sign EF.SOD (one audit entry), write every file as the profile prescribes, read it back,
+    /// compare, lock. Exit 1 when the card could not be personalized (it is then NOT locked).
+    Write(WriteArgs),
+    /// Read the card in READER with BAC: EF.COM, every data group it lists, EF.SOD; passive
+    /// authentication with --csca; Active Authentication. Files go to --out. Exit 1 when a
+    /// check fails (wrong MRZ included).
+    Read(ReadArgs),
+}
+
+#[derive(clap::Args)]
+pub struct WriteArgs {
+    /// PC/SC reader name (see `cccd readers`).
+    #[arg(long)]
+    reader: String,
+    /// Firmware profile (firmware-profiles/*.toml).
+    #[arg(long)]
+    profile: PathBuf,
+    /// The citizen record (one JSON object; photo paths relative to its folder).
+    #[arg(long)]
+    record: PathBuf,
+    /// The PKI folder (`cccd pki init`).
+    #[arg(long)]
+    pki: PathBuf,
+    /// Log every APDU to this file, secrets redacted.
+    #[arg(long)]
+    trace: Option<PathBuf>,
+    /// PKI passphrase file (else CCCD_PASSPHRASE, else a prompt).
+    #[arg(long)]
+    passphrase_file: Option<PathBuf>,
+    /// Station name for the audit log.
+    #[arg(long, default_value = "cli")]
+    station: String,
+    /// Operator name for the audit log.
+    #[arg(long, default_value = "operator")]
+    operator: String,
+    /// Seconds to wait for a card in the reader.
+    #[arg(long, default_value_t = 30)]
+    wait: u64,
+    /// Print the personalization report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(clap::Args)]
+pub struct ReadArgs {
+    /// PC/SC reader name.
+    #[arg(long)]
+    reader: String,
+    /// BAC key: DOCUMENT_NUMBER,YYMMDD(birth),YYMMDD(expiry).
+    #[arg(long, value_parser = parse_mrz)]
+    mrz: MrzInfo,
+    /// Folder for the files read (EF.COM.bin, DG<n>.bin, EF.SOD.bin).
+    #[arg(long)]
+    out: PathBuf,
+    /// CSCA certificate(s), PEM or DER: enables passive authentication.
+    #[arg(long)]
+    csca: Option<PathBuf>,
+    /// Firmware profile of the chip, to read with its largest chunks (default: short APDUs,
+    /// which every chip accepts).
+    #[arg(long)]
+    profile: Option<PathBuf>,
+    /// Seconds to wait for a card in the reader.
+    #[arg(long, default_value_t = 30)]
+    wait: u64,
+    /// Machine-readable report (`"version": 1`).
+    #[arg(long)]
+    json: bool,
+}
+
+fn parse_mrz(s: &str) -> Result<MrzInfo, String> {
+    MrzInfo::parse(s).map_err(|e| e.to_string())
+}
 
 pub fn run(cmd: Cmd) -> anyhow::Result<ExitCode> {
-    match cmd {}
+    match cmd {
+        Cmd::Write(a) => write(a),
+        Cmd::Read(a) => read(a),
+    }
+}
+
+/// A PC/SC connection, traced into `trace` when given.
+fn open(reader_name: &str, wait: u64, trace: Option<&Path>) -> anyhow::Result<Box<dyn Transport>> {
+    let card = PcscTransport::wait_for_card(reader_name, Duration::from_secs(wait))?;
+    Ok(match trace {
+        None => Box::new(card),
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("creating {}", path.display()))?;
+            Box::new(Tracing::new(card, Arc::new(Mutex::new(file))))
+        }
+    })
+}
+
+fn write(a: WriteArgs) -> anyhow::Result<ExitCode> {
+    let profile = Profile::load(&a.profile)?;
+    let record = match load_one(&a.record, today_or(None))? {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("record {}: {e}", a.record.display());
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let lines = lds::mrz::td1_lines(&record)?;
+    let mrz = MrzInfo::from_td1(&lines)?;
+    let pki = Pki::open(&a.pki)?;
+    let s = secret(a.passphrase_file.as_deref(), false)?;
+    let log_path = pki.default_audit_log();
+    let log = Arc::new(AuditLog::open(
+        &log_path,
+        pki.audit_signer(&s)?,
+        AuditOptions::default(),
+    )?);
+    let signer = SodSigner::new(pki.document_signer(&s, None)?, log.clone())?;
+    let meta = AuditMeta {
+        station: a.station.clone(),
+        operator: a.operator.clone(),
+        document_number: record.id_number.clone(),
+    };
+
+    let mut card = open(&a.reader, a.wait, a.trace.as_deref())?;
+    let mut signed_seq = None;
+    let result = personalize(
+        &mut *card,
+        &profile,
+        &Secrets { mrz },
+        |keys| -> anyhow::Result<LdsFiles> {
+            let spki = |der: &Option<Vec<u8>>| {
+                der.as_deref()
+                    .map(lds::SubjectPublicKeyInfo::from_der_or_pem)
+                    .transpose()
+            };
+            let options = lds::LdsOptions {
+                aa_public_key: spki(&keys.aa_spki)?,
+                ca_public_key: spki(&keys.ca_spki)?,
+                ..Default::default()
+            };
+            let set = lds::LdsSet::build(&record, &options)?;
+            let signed = signer.sign(&set.data_groups, &meta)?;
+            signed_seq = Some(signed.receipt.seq);
+            let mut files = LdsFiles::new();
+            files.insert(Ef::Com, set.com.clone());
+            for (n, bytes) in &set.data_groups {
+                files.insert(Ef::dg(*n).context("data group number")?, bytes.clone());
+            }
+            files.insert(Ef::Sod, signed.sod);
+            Ok(files)
+        },
+    );
+    log.close()?;
+    match result {
+        Ok(report) => {
+            if a.json {
+                let out = serde_json::json!({ "version": 1, "reader": a.reader, "audit_seq": signed_seq, "report": report });
+                println!("{}", serde_json::to_string_pretty(&out)?);
+            } else {
+                println!(
+                    "card in {:?} personalized with {} and locked: {} files, {} APDUs, {} bytes sent, {:.0} ms; audit entry {}",
+                    a.reader,
+                    report.profile,
+                    report.files.len(),
+                    report.total.apdus,
+                    report.total.bytes_sent,
+                    report.elapsed.as_secs_f64() * 1e3,
+                    signed_seq.map_or("-".to_string(), |s| s.to_string())
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(
+            e @ (reader::Error::Pcsc { .. }
+            | reader::Error::Profile { .. }
+            | reader::Error::Io { .. }),
+        ) => Err(e.into()),
+        Err(e) => {
+            eprintln!("card in {:?} NOT personalized (not locked): {e}", a.reader);
+            if let Some(seq) = signed_seq {
+                eprintln!("its EF.SOD signature (audit entry {seq}) belongs to a spoiled card");
+            }
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+fn read(a: ReadArgs) -> anyhow::Result<ExitCode> {
+    let trust = a.csca.as_deref().map(Trust::load).transpose()?;
+    let profile = a.profile.as_deref().map(Profile::load).transpose()?;
+    std::fs::create_dir_all(&a.out).with_context(|| format!("creating {}", a.out.display()))?;
+    let mut card = open(&a.reader, a.wait, None)?;
+    let mut opts = InspectOptions::bac(&a.mrz);
+    if let Some(p) = &profile {
+        opts = opts.with_profile(p);
+    }
+    if let Some(t) = &trust {
+        opts = opts.with_trust(t);
+    }
+    let got = inspect(&mut *card, &opts)?;
+    for (ef, bytes) in &got.files {
+        let name = match ef {
+            Ef::Com => "EF.COM.bin".to_string(),
+            Ef::Dg(n) => format!("DG{n}.bin"),
+            Ef::Sod => "EF.SOD.bin".to_string(),
+        };
+        let path = a.out.join(name);
+        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+    }
+    let r = &got.report;
+    if a.json {
+        let out = serde_json::json!({
+            "version": 1,
+            "reader": a.reader,
+            "atr": hex::encode_upper(card.atr()),
+            "passed": r.passed(),
+            "report": r,
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        for c in &r.checks {
+            println!(
+                "{:<8} {:<28} {}",
+                format!("{:?}", c.status).to_lowercase(),
+                c.id,
+                c.detail
+            );
+        }
+        println!(
+            "{}: {} files written to {}",
+            if r.passed() { "PASSED" } else { "FAILED" },
+            got.files.len(),
+            a.out.display()
+        );
+    }
+    Ok(if r.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -1,0 +1,300 @@
+//! `cccd chip write`, `cccd chip read`, `cccd readers`: usage errors without a card stack, and
+//! (tests named `pcsc_`) one card end to end through pcscd for both profiles, the virtual chip
+//! served by `cccd vchip serve` on `CCCD_TEST_READER` / `CCCD_TEST_VPCD_PORT`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output};
+use std::time::Duration;
+
+fn cccd() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_cccd"));
+    c.env("CCCD_PASSPHRASE", "chip-cli-test-passphrase");
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    cccd().args(args).output().expect("run cccd")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn profile_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../firmware-profiles")
+        .join(format!("{name}.toml"))
+}
+
+fn reader_name() -> String {
+    std::env::var("CCCD_TEST_READER").unwrap_or_else(|_| "Virtual PCD 00 00".into())
+}
+
+fn vpcd_port() -> String {
+    std::env::var("CCCD_TEST_VPCD_PORT").unwrap_or_else(|_| "35963".into())
+}
+
+/// A record of the 2024 card without a photo (a child under 6), so the test needs no image.
+const RECORD: &str = r#"{
+  "id_number": "001222001234",
+  "full_name": "Trần Minh Khôi",
+  "date_of_birth": "2022-05-10",
+  "sex": "M",
+  "nationality": "VNM",
+  "ethnicity": "Kinh",
+  "religion": "Không",
+  "place_of_origin": "Hà Nội",
+  "place_of_residence": "Phường Hàng Bạc, Hà Nội",
+  "identifying_features": "",
+  "date_of_issue": "2024-08-01",
+  "father_name": "Trần Văn Nam",
+  "mother_name": "Lê Thị Hoa",
+  "card_generation": "cancuoc-2024"
+}"#;
+
+#[test]
+fn chip_read_with_a_malformed_mrz_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    for mrz in [
+        "C03000001,900101",
+        "C03000001,901301,340101",
+        "C03-00001,900101,340101",
+    ] {
+        let o = run(&["chip", "read", "--reader", "R", "--mrz", mrz, "--out", out]);
+        assert_eq!(o.status.code(), Some(2), "{mrz}: {}", text(&o));
+        assert!(
+            text(&o).contains("--mrz") || text(&o).contains("MRZ"),
+            "{}",
+            text(&o)
+        );
+    }
+}
+
+#[test]
+fn chip_write_refuses_a_missing_profile_and_a_bad_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let rec = dir.path().join("bad.json");
+    std::fs::write(&rec, r#"{"id_number": "12"}"#).unwrap();
+    let pki = dir.path().join("pki");
+    let o = run(&[
+        "chip",
+        "write",
+        "--reader",
+        "R",
+        "--profile",
+        "/nonexistent/p.toml",
+        "--record",
+        rec.to_str().unwrap(),
+        "--pki",
+        pki.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("/nonexistent/p.toml"), "{}", text(&o));
+    let o = run(&[
+        "chip",
+        "write",
+        "--reader",
+        "R",
+        "--profile",
+        profile_path("cccd-chip").to_str().unwrap(),
+        "--record",
+        rec.to_str().unwrap(),
+        "--pki",
+        pki.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "a bad record: {}", text(&o));
+}
+
+/// The vchip card server as a child process; killed (the card leaves the reader) on drop.
+struct Server(Child);
+
+impl Server {
+    fn start(profile: &str) -> Server {
+        let child = cccd()
+            .args([
+                "vchip",
+                "serve",
+                "--profile",
+                profile_path(profile).to_str().unwrap(),
+                "--port",
+                &vpcd_port(),
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("cccd vchip serve");
+        Server(child)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn card_present(name: &str) -> bool {
+    let o = run(&["readers", "--json"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["version"], 1);
+    v["readers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["name"] == name && r["card_present"] == true)
+}
+
+fn wait_for(present: bool) {
+    for _ in 0..100 {
+        if card_present(&reader_name()) == present {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!(
+        "card present = {present} never happened in {}",
+        reader_name()
+    );
+}
+
+#[test]
+fn pcsc_chip_write_then_read_end_to_end_both_profiles() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = dir.path().join("pki");
+    let pki_s = pki.to_str().unwrap();
+    let o = run(&[
+        "pki",
+        "init",
+        "--dir",
+        pki_s,
+        "--country",
+        "VN",
+        "--org",
+        "Chip CLI Test",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = run(&["pki", "issue-ds", "--dir", pki_s]);
+    assert!(o.status.success(), "{}", text(&o));
+    let rec = dir.path().join("record.json");
+    std::fs::write(&rec, RECORD).unwrap();
+    let rec_s = rec.to_str().unwrap();
+
+    // the BAC key from the record's MRZ
+    let o = run(&["mrz", rec_s]);
+    assert!(o.status.success(), "{}", text(&o));
+    let lines: Vec<String> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(str::to_string)
+        .filter(|l| l.len() == 30)
+        .collect();
+    let m = reader::bac::MrzInfo::from_td1(&lines).unwrap();
+    let mrz = format!(
+        "{},{},{}",
+        m.document_number, m.date_of_birth, m.date_of_expiry
+    );
+    let wrong = format!("{},{},{}", m.document_number, m.date_of_birth, "991231");
+
+    for profile in ["cccd-chip", "jmrtd-applet"] {
+        wait_for(false);
+        let _server = Server::start(profile);
+        wait_for(true);
+        let trace = dir.path().join(format!("{profile}.trace"));
+        let write = |extra: &[&str]| {
+            let mut args: Vec<String> = [
+                "chip",
+                "write",
+                "--reader",
+                &reader_name(),
+                "--profile",
+                profile_path(profile).to_str().unwrap(),
+                "--record",
+                rec_s,
+                "--pki",
+                pki_s,
+                "--wait",
+                "10",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+            args.extend(extra.iter().map(|s| s.to_string()));
+            cccd().args(&args).output().unwrap()
+        };
+        let o = write(&["--trace", trace.to_str().unwrap()]);
+        assert!(o.status.success(), "{profile}: {}", text(&o));
+        let t = std::fs::read_to_string(&trace).unwrap();
+        assert!(
+            t.contains("00DA0062 [") && t.contains("redacted"),
+            "{profile}: MRZ secret redacted in the trace"
+        );
+        assert!(
+            !t.contains(&hex::encode_upper(m.document_number.as_bytes())),
+            "{profile}: no document number in the trace"
+        );
+
+        let out = dir.path().join(format!("{profile}-read"));
+        let o = run(&[
+            "chip",
+            "read",
+            "--reader",
+            &reader_name(),
+            "--mrz",
+            &mrz,
+            "--out",
+            out.to_str().unwrap(),
+            "--csca",
+            pki.join("csca.pem").to_str().unwrap(),
+            "--json",
+            "--wait",
+            "10",
+        ]);
+        assert!(o.status.success(), "{profile}: {}", text(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["version"], 1);
+        assert_eq!(v["passed"], true);
+        let checks = v["report"]["checks"].as_array().unwrap();
+        let status = |id: &str| {
+            checks
+                .iter()
+                .find(|c| c["id"] == id)
+                .map(|c| c["status"].clone())
+        };
+        assert_eq!(status("access.bac"), Some("pass".into()));
+        assert_eq!(status("aa"), Some("pass".into()), "{profile}");
+        assert!(
+            checks
+                .iter()
+                .any(|c| c["id"].as_str().unwrap().starts_with("pa.") && c["status"] == "pass")
+        );
+        for f in ["EF.COM.bin", "DG1.bin", "DG15.bin", "EF.SOD.bin"] {
+            assert!(out.join(f).exists(), "{profile}: {f}");
+        }
+
+        // the locked card refuses a second personalization
+        let o = write(&[]);
+        assert_eq!(o.status.code(), Some(1), "{profile}: {}", text(&o));
+        assert!(text(&o).contains("6985"), "{profile}: {}", text(&o));
+        // a wrong MRZ fails cleanly
+        let o = run(&[
+            "chip",
+            "read",
+            "--reader",
+            &reader_name(),
+            "--mrz",
+            &wrong,
+            "--out",
+            out.to_str().unwrap(),
+            "--wait",
+            "10",
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{profile}: {}", text(&o));
+        assert!(text(&o).contains("access.bac"), "{}", text(&o));
+    }
+}
