@@ -16,19 +16,29 @@ pub trait Encoder: Send {
     fn next_card(&mut self, timeout: Duration) -> Result<(), reader::Error>;
     /// The card now in the encoder.
     fn transport(&mut self) -> Result<&mut dyn Transport, reader::Error>;
+    /// Done with the current card: let it go now (the encoder ejects it) so the next one can
+    /// come in while the host does other work; [`Encoder::next_card`] then waits for it.
+    fn release_card(&mut self) {}
 }
 
 /// A PC/SC reader used as an encoder.
 pub struct PcscEncoder {
     reader: String,
     card: Option<PcscTransport>,
+    released: Option<std::time::Instant>,
 }
+
+/// pcscd powers a card off about 0.5 s after the last disconnect, and a vpcd encoder ejects a
+/// finished card then; a hopper swap can be too fast for pcscd to ever report the reader empty,
+/// so after releasing a card we wait this long before connecting to the next.
+const EJECT_SETTLE: Duration = Duration::from_millis(800);
 
 impl PcscEncoder {
     pub fn new(reader: &str) -> PcscEncoder {
         PcscEncoder {
             reader: reader.to_string(),
             card: None,
+            released: None,
         }
     }
 }
@@ -39,8 +49,17 @@ impl Encoder for PcscEncoder {
     }
 
     fn next_card(&mut self, timeout: Duration) -> Result<(), reader::Error> {
+        if self.released.is_none()
+            && let Some(t) = &mut self.card
+        {
+            t.disconnect();
+            self.released = Some(std::time::Instant::now());
+        }
+        if let Some(at) = self.released.take() {
+            std::thread::sleep(EJECT_SETTLE.saturating_sub(at.elapsed()));
+        }
         match &mut self.card {
-            Some(t) => t.next_card(timeout),
+            Some(t) => t.reconnect(timeout),
             None => {
                 self.card = Some(PcscTransport::wait_for_card(&self.reader, timeout)?);
                 Ok(())
@@ -52,6 +71,13 @@ impl Encoder for PcscEncoder {
         match &mut self.card {
             Some(t) => Ok(t),
             None => Err(reader::Error::CardRemoved),
+        }
+    }
+
+    fn release_card(&mut self) {
+        if let Some(t) = &mut self.card {
+            t.disconnect();
+            self.released = Some(std::time::Instant::now());
         }
     }
 }

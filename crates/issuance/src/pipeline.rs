@@ -284,19 +284,18 @@ pub struct Prepared {
 pub fn prepare(ctx: &Context, audit_log: &Path, ids: &[String]) -> Result<Prepared> {
     let mut p = Prepared::default();
     let entries = audit_entries(audit_log)?;
-    let unknown = ctx.journal.adopt_orphan_signatures(&entries)?;
-    p.adopted = entries.len().saturating_sub(unknown.len());
-    let known: std::collections::HashSet<u64> = ctx
+    let known_before: std::collections::HashSet<u64> = ctx
         .journal
         .signatures()?
         .into_iter()
         .map(|s| s.signature.audit_seq)
         .collect();
-    p.adopted = entries
-        .iter()
-        .filter(|e| known.contains(&e.seq))
-        .count()
-        .min(p.adopted);
+    let fresh: Vec<AuditEntryRef> = entries
+        .into_iter()
+        .filter(|e| !known_before.contains(&e.seq))
+        .collect();
+    let unknown = ctx.journal.adopt_orphan_signatures(&fresh)?;
+    p.adopted = fresh.len() - unknown.len();
     p.foreign_entries = unknown.len();
     p.recovery = ctx.journal.recover(&ctx.station)?;
     let loader = Loader::new()?;
@@ -755,11 +754,8 @@ fn one_card(
     }
     journal!(j.advance(job, JobState::Verified, None));
 
-    // 8. The card leaves the encoder; the next blank comes in while we print.
-    stage(Stage::WaitCard);
-    if timed(shared, Stage::WaitCard, || enc.next_card(ctx.card_timeout)).is_err() {
-        *have_card = false;
-    }
+    // 8. The card leaves the encoder (the next blank comes in while we print).
+    enc.release_card();
 
     // 9. Print.
     stage(Stage::Print);
@@ -770,6 +766,11 @@ fn one_card(
         },
         None => None,
     };
+    // 10. The next card, so the encoder is ready for the next job.
+    stage(Stage::WaitCard);
+    if timed(shared, Stage::WaitCard, || enc.next_card(ctx.card_timeout)).is_err() {
+        *have_card = false;
+    }
     journal!(j.advance(job, JobState::Printed, artifacts.as_deref()));
     journal!(j.advance(job, JobState::Issued, None));
     CardEnd::Issued
