@@ -847,3 +847,41 @@ pub fn bac_mrz(td1: &lds::mrz::Td1) -> std::result::Result<reader::bac::MrzInfo,
         }
     })
 }
+
+/// Compare the files read from a chip with what the registry record says the chip must hold:
+/// DG1 (the MRZ), DG2 (the portrait, byte for byte the registry's photo in its face record) and
+/// DG13 (the Vietnamese fields). One check per data group, named `record.dgN`.
+pub fn compare_with_record(files: &LdsFiles, record: &Record) -> Vec<sign::Check> {
+    let mut out = Vec::new();
+    let expected = match lds::LdsSet::build(record, &lds::LdsOptions::default()) {
+        Ok(s) => s,
+        Err(e) => {
+            out.push(sign::Check {
+                id: "record.lds".into(),
+                status: sign::Status::Fail,
+                detail: format!("the registry record does not give an LDS: {e}"),
+            });
+            return out;
+        }
+    };
+    for (n, what) in [(1u8, "MRZ"), (2, "portrait"), (13, "personal data (DG13)")] {
+        let id = format!("record.dg{n}");
+        let (status, detail) = match (expected.data_groups.get(&n), files.get(&Ef::Dg(n))) {
+            (None, None) => (sign::Status::Skipped, format!("no DG{n} expected or present")),
+            (Some(_), None) => (sign::Status::Fail, format!("DG{n} ({what}) missing from the chip")),
+            (None, Some(_)) => (
+                sign::Status::Fail,
+                format!("DG{n} ({what}) on the chip, but the record has none"),
+            ),
+            (Some(want), Some(got)) if want == got => {
+                (sign::Status::Pass, format!("DG{n} ({what}) matches the registry record"))
+            }
+            (Some(_), Some(_)) => (
+                sign::Status::Fail,
+                format!("DG{n} ({what}) differs from the registry record"),
+            ),
+        };
+        out.push(sign::Check { id, status, detail });
+    }
+    out
+}
