@@ -58,6 +58,36 @@ fn main() {
     let secrets = Secrets {
         mrz: MrzInfo::new("C03000001", "900101", "340101").unwrap(),
     };
+    // The same card in-process (no pcscd): what the chip and the host cost without the PC/SC
+    // stack.
+    for name in ["cccd-chip", "jmrtd-applet"] {
+        let path = format!(
+            "{}/../../firmware-profiles/{name}.toml",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let profile = Profile::load(std::path::Path::new(&path)).expect("profile");
+        let mut total = Vec::new();
+        for _ in 0..cards {
+            let mut card = vchip::InProcess::new(vchip::Chip::blank(Arc::new(profile.clone())));
+            let t0 = Instant::now();
+            let perso = Personalization::begin(&mut card, &profile, &secrets).expect("phase 1");
+            let f = files(perso.chip_keys());
+            perso.write(&f).expect("phase 2");
+            let got = inspect(
+                &mut card,
+                &InspectOptions::bac(&secrets.mrz).with_profile(&profile),
+            )
+            .expect("inspect");
+            assert_eq!(got.files, f);
+            total.push(t0.elapsed().as_secs_f64() * 1e3);
+        }
+        total.sort_by(|a, b| a.total_cmp(b));
+        println!(
+            "{name} in-process: median {:.1} ms, p95 {:.1} ms per card (perso + read-back + lock + BAC read + AA)",
+            pct(&total, 0.5),
+            pct(&total, 0.95)
+        );
+    }
     for name in ["cccd-chip", "jmrtd-applet"] {
         let path = format!(
             "{}/../../firmware-profiles/{name}.toml",
