@@ -92,6 +92,7 @@ pub struct InProcessEncoder {
     /// Finished cards (locked chips), kept when `keep` is set so tests can inspect them.
     pub finished: Vec<vchip::Chip>,
     keep: bool,
+    timing: vchip::TimingMode,
 }
 
 impl InProcessEncoder {
@@ -105,7 +106,15 @@ impl InProcessEncoder {
             card: None,
             finished: Vec::new(),
             keep: false,
+            timing: vchip::TimingMode::Off,
         }
+    }
+
+    /// Chips answer with the profile's timing model (transfer rate, EEPROM writes, key
+    /// generation), for throughput benchmarks.
+    pub fn with_timing(mut self, timing: vchip::TimingMode) -> Self {
+        self.timing = timing;
+        self
     }
 
     /// The first card is pulled out at its `n`-th APDU (a torn card).
@@ -138,7 +147,9 @@ impl Encoder for InProcessEncoder {
             });
         }
         self.blanks -= 1;
-        let mut t = vchip::InProcess::new(vchip::Chip::blank(Arc::clone(&self.profile)));
+        let mut chip = vchip::Chip::blank(Arc::clone(&self.profile));
+        chip.set_timing(self.timing);
+        let mut t = vchip::InProcess::new(chip);
         if let Some(n) = self.tear_first_after.take() {
             t = t.tear_after(n);
         }
