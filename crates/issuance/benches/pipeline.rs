@@ -21,7 +21,10 @@ fn repo() -> PathBuf {
 }
 
 fn env_usize(k: &str, d: usize) -> usize {
-    std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d)
+    std::env::var(k)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(d)
 }
 
 struct Setup {
@@ -51,14 +54,14 @@ fn setup(records: usize, print: bool) -> Setup {
         &secret,
     )
     .expect("pki");
-    pki.issue_ds(&secret, &sign::DsOptions::default()).expect("ds");
+    pki.issue_ds(&secret, &sign::DsOptions::default())
+        .expect("ds");
     let opened = pipeline::open_pki(&pki_dir, &secret, None, "bench", "bench").expect("open pki");
     let profile = Arc::new(
         reader::Profile::load(&repo().join("firmware-profiles/cccd-chip.toml")).expect("profile"),
     );
-    let printer = print.then(|| {
-        Arc::new(Printer::load(&repo().join("card-templates"), 300).expect("templates"))
-    });
+    let printer = print
+        .then(|| Arc::new(Printer::load(&repo().join("card-templates"), 300).expect("templates")));
     let ctx = Arc::new(Context {
         station: "bench".into(),
         registry,
@@ -119,7 +122,12 @@ fn main() {
                 let st = setup(cards, print);
                 let t = Instant::now();
                 let s = run(&st, encoders, timing);
-                assert_eq!(s.issued as usize, cards, "all issued: {:?}", s.outcomes.first());
+                assert_eq!(
+                    s.issued as usize,
+                    cards,
+                    "all issued: {:?}",
+                    s.outcomes.first()
+                );
                 let per_min = cards as f64 * 60.0 / t.elapsed().as_secs_f64();
                 rates.push(per_min);
                 let chip: f64 = ["chip_keys", "write", "inspect"]
@@ -131,7 +139,11 @@ fn main() {
                     "  print={print:<5} timing={timing:?}{pad} encoders={encoders}: {per_min:8.1} cards/min  (chip stages {chip:.1} ms/card, sign {:.2} ms, render {:.1} ms)",
                     s.stages.get("sign").map_or(0.0, |x| x.mean_ms),
                     s.stages.get("render").map_or(0.0, |x| x.mean_ms),
-                    pad = if timing == vchip::TimingMode::Off { "      " } else { "" },
+                    pad = if timing == vchip::TimingMode::Off {
+                        "      "
+                    } else {
+                        ""
+                    },
                 );
             }
             println!("    2 encoders / 1 encoder = {:.2}x", rates[1] / rates[0]);

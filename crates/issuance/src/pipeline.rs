@@ -867,15 +867,22 @@ pub fn compare_with_record(files: &LdsFiles, record: &Record) -> Vec<sign::Check
     for (n, what) in [(1u8, "MRZ"), (2, "portrait"), (13, "personal data (DG13)")] {
         let id = format!("record.dg{n}");
         let (status, detail) = match (expected.data_groups.get(&n), files.get(&Ef::Dg(n))) {
-            (None, None) => (sign::Status::Skipped, format!("no DG{n} expected or present")),
-            (Some(_), None) => (sign::Status::Fail, format!("DG{n} ({what}) missing from the chip")),
+            (None, None) => (
+                sign::Status::Skipped,
+                format!("no DG{n} expected or present"),
+            ),
+            (Some(_), None) => (
+                sign::Status::Fail,
+                format!("DG{n} ({what}) missing from the chip"),
+            ),
             (None, Some(_)) => (
                 sign::Status::Fail,
                 format!("DG{n} ({what}) on the chip, but the record has none"),
             ),
-            (Some(want), Some(got)) if want == got => {
-                (sign::Status::Pass, format!("DG{n} ({what}) matches the registry record"))
-            }
+            (Some(want), Some(got)) if want == got => (
+                sign::Status::Pass,
+                format!("DG{n} ({what}) matches the registry record"),
+            ),
             (Some(_), Some(_)) => (
                 sign::Status::Fail,
                 format!("DG{n} ({what}) differs from the registry record"),
