@@ -103,3 +103,58 @@ fn registry_import_reports_bad_records_and_is_idempotent() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("/nonexistent.jsonl"), "{}", text(&o));
 }
+
+#[test]
+fn personalize_and_verify_usage_errors_exit_2_with_a_message() {
+    // Neither --ids nor --pending.
+    let o = cccd(&[
+        "personalize",
+        "--db",
+        "x.db",
+        "--pki",
+        "pki",
+        "--profile",
+        "p.toml",
+        "--readers",
+        "R",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("--ids") || text(&o).contains("--pending"),
+        "{}",
+        text(&o)
+    );
+    // A CSCA file that does not exist is named.
+    let o = cccd(&[
+        "verify",
+        "--reader",
+        "R",
+        "--csca",
+        "/nonexistent/csca.pem",
+        "--mrz",
+        "123456789,900101,300101",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("/nonexistent/csca.pem"), "{}", text(&o));
+    // --id without --db.
+    let o = cccd(&[
+        "verify",
+        "--reader",
+        "R",
+        "--csca",
+        "c.pem",
+        "--id",
+        "001099000000",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+}
+
+#[test]
+fn demo_refuses_a_non_empty_output_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("keep"), b"x").unwrap();
+    let out = dir.path().display().to_string();
+    let o = cccd(&["demo", "--count", "1", "--out", &out]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("is not empty"), "{}", text(&o));
+}
