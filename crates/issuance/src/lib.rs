@@ -8,6 +8,18 @@
 //!   inspected and printed, every step in the journal; crash recovery before a run.
 //! - [`reconcile`]: every audit-log signature has exactly one outcome, every issued card one
 //!   signature.
+//!
+//! For integrators: `Registry::open(db)` + `import_file`/`seed`/`get`, `registry::Loader` (a
+//! stored record validated today), `SqliteJournal::open(db)` (same file) behind `Journal`,
+//! `pipeline::open_pki` (active DS + audit log + trust), `pipeline::prepare` (crash recovery,
+//! orphan audit entries, queueing) then `pipeline::run(ctx, encoders).await` with
+//! `encoder::PcscEncoder` or `encoder::InProcessEncoder`, and `reconcile::reconcile`.
+//!
+//! Known limits: a card without expiry (holder 58+) prints `<<<<<<` as MRZ expiry, which the
+//! chip stack's BAC (`reader::bac::MrzInfo`) refuses today, so such records are rejected before
+//! a card is used (and the seed draws holders under 58). A half-written card left in a `vchip
+//! serve` encoder after a crash is not ejected by the encoder (it is neither locked nor read); the
+//! operator removes it (restart the encoder).
 #![forbid(unsafe_code)]
 
 mod db;
