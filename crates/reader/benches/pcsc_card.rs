@@ -135,6 +135,10 @@ fn main() {
         card.disconnect();
         stop.store(true, Ordering::SeqCst);
         server.join().unwrap();
+        // pcscd notices the card is gone only at its next presence poll (~400 ms); the next
+        // profile's server must not be mistaken for this card.
+        card.wait_for_removal(Duration::from_secs(5))
+            .expect("the card leaves the reader");
         for v in [&mut total, &mut perso_ms, &mut read_ms] {
             v.sort_by(|a, b| a.total_cmp(b));
         }
