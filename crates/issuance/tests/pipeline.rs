@@ -262,3 +262,97 @@ fn a_wrong_passphrase_is_refused_naming_the_pki() {
     let msg = err.to_string();
     assert!(msg.contains("pki"), "{msg}");
 }
+
+/// Signs through the real signer, then "dies" (panics in the worker) right after the audit
+/// entry became durable and before the journal heard of it: the worst moment for a crash.
+struct DyingSigner {
+    inner: Arc<dyn pipeline::SodSigning>,
+    die_after: std::sync::atomic::AtomicUsize,
+}
+
+impl pipeline::SodSigning for DyingSigner {
+    fn sign(
+        &self,
+        dgs: &std::collections::BTreeMap<u8, Vec<u8>>,
+        document_number: &str,
+    ) -> Result<(Vec<u8>, issuance::journal::SignatureRef), String> {
+        let out = self.inner.sign(dgs, document_number)?;
+        if self
+            .die_after
+            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst)
+            == 1
+        {
+            panic!("simulated crash after the audit entry of {document_number}");
+        }
+        Ok(out)
+    }
+}
+
+#[test]
+fn a_crash_between_audit_entry_and_journal_is_resumed_without_double_issue() {
+    let st = station(5, "cccd-chip", false);
+    let ids = st.ctx.registry.ids().unwrap();
+    pipeline::prepare(&st.ctx, &st.pki.audit_path, &ids).unwrap();
+    let dying = Arc::new(DyingSigner {
+        inner: st.ctx.signer.clone(),
+        die_after: std::sync::atomic::AtomicUsize::new(3),
+    });
+    let crashing = Arc::new(Context {
+        signer: dying,
+        station: st.ctx.station.clone(),
+        registry: Arc::clone(&st.ctx.registry),
+        journal: Arc::new(SqliteJournal::open(&st.dir.path().join("station.db")).unwrap()),
+        profile: Arc::clone(&st.profile),
+        trust: Arc::clone(&st.ctx.trust),
+        printer: None,
+        out: st.ctx.out.clone(),
+        batch: None,
+        today: today(),
+        card_timeout: Duration::from_secs(1),
+        stop: Arc::new(AtomicBool::new(false)),
+        observer: Arc::new(|_| {}),
+    });
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let err = rt
+        .block_on(pipeline::run(
+            crashing,
+            vec![Box::new(InProcessEncoder::new(
+                "enc",
+                Arc::clone(&st.profile),
+                10,
+            ))],
+        ))
+        .unwrap_err();
+    assert!(err.to_string().contains("panicked"), "{err}");
+    // Before recovery the log holds a signature the journal does not know.
+    let r = clean(&st);
+    assert_eq!(r.unknown_to_journal.len(), 1, "{:?}", r.problems());
+    // The restart: adopt the orphan (spoiled), release the claimed job, finish the batch.
+    let prepared = pipeline::prepare(&st.ctx, &st.pki.audit_path, &[]).unwrap();
+    assert_eq!(prepared.adopted, 1);
+    let s = rt
+        .block_on(pipeline::run(
+            Arc::clone(&st.ctx),
+            vec![Box::new(InProcessEncoder::new(
+                "enc",
+                Arc::clone(&st.profile),
+                10,
+            ))],
+        ))
+        .unwrap();
+    assert_eq!(s.issued, 3, "{:#?}", s.outcomes);
+    let r = clean(&st);
+    assert!(r.is_clean(), "{:?}", r.problems());
+    assert_eq!((r.issued, r.spoiled), (5, 1));
+    for id in &ids {
+        let issued = st
+            .ctx
+            .journal
+            .jobs_for(id)
+            .unwrap()
+            .iter()
+            .filter(|j| j.state == JobState::Issued)
+            .count();
+        assert_eq!(issued, 1, "{id}");
+    }
+}
