@@ -35,17 +35,22 @@ impl Exchange for Card {
 fn connect(ctx: &pcsc::Context, reader: &str) -> Card {
     let name = std::ffi::CString::new(reader).unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
+    let mut last;
     loop {
-        if let Ok(card) = ctx.connect(&name, pcsc::ShareMode::Shared, pcsc::Protocols::ANY) {
-            let mut c = Card {
-                card,
-                buf: vec![0; pcsc::MAX_BUFFER_SIZE_EXTENDED],
-            };
-            if c.transmit(&select_aid()).is_ok_and(|r| r.is_ok()) {
-                return c;
+        match ctx.connect(&name, pcsc::ShareMode::Shared, pcsc::Protocols::ANY) {
+            Ok(card) => {
+                let mut c = Card {
+                    card,
+                    buf: vec![0; pcsc::MAX_BUFFER_SIZE_EXTENDED],
+                };
+                match c.transmit(&select_aid()) {
+                    Ok(r) if r.is_ok() => return c,
+                    other => last = format!("SELECT: {other:?}"),
+                }
             }
+            Err(e) => last = format!("connect: {e}"),
         }
-        assert!(Instant::now() < deadline, "no card in {reader}");
+        assert!(Instant::now() < deadline, "no card in {reader}: {last}");
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -76,7 +81,7 @@ fn main() {
         .ok()
         .and_then(|p| p.parse().ok())
         .unwrap_or(35963);
-    let cards = 10u32;
+    let cards = 4u32;
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
     let server = std::thread::spawn(move || {
@@ -93,7 +98,11 @@ fn main() {
     // Round trips of small APDUs.
     let get_challenge = cmd(0, 0x84, 0, 0).with_le(8);
     let samples = (0..2000)
-        .map(|_| time(|| card.transmit(&get_challenge).unwrap()).0)
+        .map(|_| {
+            let (t, r) = time(|| card.transmit(&get_challenge).unwrap());
+            assert_eq!((r.sw, r.data.len()), (0x9000, 8), "{r:?}");
+            t
+        })
         .collect();
     stats("GET CHALLENGE (5 B -> 10 B)", samples);
     let samples = (0..1000)
@@ -109,11 +118,21 @@ fn main() {
         0x9000
     );
     let samples = (0..200)
-        .map(|_| time(|| card.transmit(&update(0, &dg2)).unwrap()).0)
+        .map(|_| {
+            // By SFI (P1 = 82): no current EF needed, so a stray reset changes nothing.
+            let upd = cmd(0, 0xD6, 0x82, 0).with_data(dg2.clone());
+            let (t, r) = time(|| card.transmit(&upd).unwrap());
+            assert_eq!(r.sw, 0x9000, "{r:?}");
+            t
+        })
         .collect();
     stats("UPDATE BINARY 20 KiB extended", samples);
     let samples = (0..200)
-        .map(|_| time(|| card.transmit(&read(0, 65_536)).unwrap()).0)
+        .map(|_| {
+            let (t, r) = time(|| card.transmit(&read_sfi(0x02, 0, 65_536)).unwrap());
+            assert_eq!((r.sw, r.data.len()), (0x9000, dg2.len()), "{r:?}");
+            t
+        })
         .collect();
     stats("READ BINARY 20 KiB extended (plain)", samples);
     drop(card);
