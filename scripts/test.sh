@@ -19,7 +19,7 @@ cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 echo "== tests (no PC/SC)"
-cargo test --workspace --quiet -- --skip pcsc_
+cargo test --workspace --no-fail-fast --quiet -- --skip pcsc_
 echo "== tests through pcscd (serialized)"
-cargo test --workspace --quiet -- pcsc_ --test-threads=1
+cargo test --workspace --no-fail-fast --quiet -- pcsc_ --test-threads=1
 echo "== all tests passed"

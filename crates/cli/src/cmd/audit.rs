@@ -17,6 +17,10 @@ pub enum Cmd {
         /// A head recorded earlier (`cccd audit head`): HASH or SEQ:HASH.
         #[arg(long)]
         expect_head: Option<String>,
+        /// The station database: also reconcile the log with its issuance journal (every
+        /// signature has exactly one outcome, issued or spoiled; every issued card one signature).
+        #[arg(long)]
+        db: Option<PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -42,6 +46,7 @@ pub fn run(cmd: Cmd) -> anyhow::Result<ExitCode> {
             log,
             pki,
             expect_head,
+            db,
             json,
         } => {
             let pki = Pki::open(&pki)?;
@@ -66,8 +71,18 @@ pub fn run(cmd: Cmd) -> anyhow::Result<ExitCode> {
                 }
                 rep.problems.extend(foreign);
             }
+            let reconciliation = match &db {
+                Some(db) => Some(reconcile_with_journal(&log, db)?),
+                None => None,
+            };
+            let reconciled = reconciliation.as_ref().is_none_or(|r| r.is_clean());
             if json {
-                println!("{}", serde_json::to_string_pretty(&rep)?);
+                let mut v = serde_json::to_value(&rep)?;
+                if let (Some(r), Some(obj)) = (&reconciliation, v.as_object_mut()) {
+                    obj.insert("reconciliation".into(), serde_json::to_value(r)?);
+                    obj.insert("reconciled".into(), reconciled.into());
+                }
+                println!("{}", serde_json::to_string_pretty(&v)?);
             } else {
                 for p in &rep.problems {
                     println!(
@@ -91,8 +106,24 @@ pub fn run(cmd: Cmd) -> anyhow::Result<ExitCode> {
                     None => println!("audit log OK"),
                     Some(s) => println!("audit log FAILED: first bad sequence number {s}"),
                 }
+                if let Some(r) = &reconciliation {
+                    for p in r.problems() {
+                        println!("BAD   journal: {p}");
+                    }
+                    println!(
+                        "journal: {} signatures, {} issued, {} spoiled: {}",
+                        r.log_entries,
+                        r.issued,
+                        r.spoiled,
+                        if reconciled {
+                            "reconciled"
+                        } else {
+                            "NOT reconciled"
+                        }
+                    );
+                }
             }
-            Ok(if rep.ok {
+            Ok(if rep.ok && reconciled {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(1)
@@ -138,4 +169,16 @@ pub fn run(cmd: Cmd) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Compares the audit log's signatures with the outcomes the station journal recorded.
+fn reconcile_with_journal(
+    log: &std::path::Path,
+    db: &std::path::Path,
+) -> anyhow::Result<issuance::reconcile::Reconciliation> {
+    anyhow::ensure!(db.exists(), "no station database at {}", db.display());
+    let journal = issuance::journal::SqliteJournal::open(db)
+        .with_context(|| format!("opening the journal in {}", db.display()))?;
+    let entries = issuance::pipeline::audit_entries(log)?;
+    Ok(issuance::reconcile::reconcile(&journal, &entries)?)
 }

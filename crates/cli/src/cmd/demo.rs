@@ -161,7 +161,16 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
     let log = pki.join("audit.jsonl");
     let audit_ok = run_status(
         &exe,
-        &["audit", "verify", "--log", s(&log), "--pki", s(&pki)],
+        &[
+            "audit",
+            "verify",
+            "--log",
+            s(&log),
+            "--pki",
+            s(&pki),
+            "--db",
+            s(&db),
+        ],
     )?;
     let _ = run_status(&exe, &["audit", "report", "--log", s(&log)])?;
     drop(encoders);
