@@ -34,6 +34,15 @@ fn vpcd_port() -> String {
     std::env::var("CCCD_TEST_VPCD_PORT").unwrap_or_else(|_| "35963".into())
 }
 
+/// The second reader (a quality-control station next to the encoder).
+fn reader2_name() -> String {
+    std::env::var("CCCD_TEST_READER2").unwrap_or_else(|_| "Virtual PCD 00 01".into())
+}
+
+fn vpcd_port2() -> String {
+    std::env::var("CCCD_TEST_VPCD_PORT2").unwrap_or_else(|_| "35964".into())
+}
+
 /// `cccd vchip serve` in the background.
 struct Serve {
     child: Child,
@@ -116,18 +125,19 @@ fn wait_for_file(path: &Path) {
 
 /// Connects to the card in the test reader once it answers SELECT of the eMRTD application.
 fn connect() -> PcscTransport {
+    connect_on(&reader_name())
+}
+
+/// Connects to the card in `reader` once it answers SELECT of the eMRTD application.
+fn connect_on(reader: &str) -> PcscTransport {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        if let Ok(mut t) = PcscTransport::wait_for_card(&reader_name(), Duration::from_secs(2))
+        if let Ok(mut t) = PcscTransport::wait_for_card(reader, Duration::from_secs(2))
             && t.transmit(&select_aid()).is_ok_and(|r| r.is_ok())
         {
             return t;
         }
-        assert!(
-            Instant::now() < deadline,
-            "no working card in {:?}",
-            reader_name()
-        );
+        assert!(Instant::now() < deadline, "no working card in {reader:?}");
         std::thread::sleep(Duration::from_millis(100));
     }
 }
@@ -135,16 +145,20 @@ fn connect() -> PcscTransport {
 /// Waits until the test reader is empty (a stopped server's card is gone), so the next test
 /// does not meet the previous card.
 fn wait_for_empty_reader() {
+    wait_for_empty(&reader_name())
+}
+
+fn wait_for_empty(reader: &str) {
     let deadline = Instant::now() + Duration::from_secs(10);
-    while let Ok(t) = PcscTransport::connect(&reader_name()) {
+    while let Ok(t) = PcscTransport::connect(reader) {
         drop(t);
-        assert!(
-            Instant::now() < deadline,
-            "the card stayed in {:?}",
-            reader_name()
-        );
+        assert!(Instant::now() < deadline, "the card stayed in {reader:?}");
         std::thread::sleep(Duration::from_millis(100));
     }
+    // pcscd finishes handling a removal only at its next presence poll (~400 ms), powering the
+    // slot down; a card that connects to the same slot before then is powered down with it and
+    // never seen. Tests that reuse the slot start after this settle time.
+    std::thread::sleep(Duration::from_millis(1000));
 }
 
 fn h(s: &str) -> Vec<u8> {
@@ -338,7 +352,8 @@ fn info_refuses_an_image_of_another_profile_or_garbage() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a chip image"));
 }
 
-/// A card personalized through one `cccd vchip serve` process is inspected through another.
+/// A card personalized through one `cccd vchip serve` process (the encoder) is inspected through
+/// another one on the second reader (quality control), from the chip image alone.
 #[test]
 fn pcsc_vchip_image_carries_a_card_across_processes() {
     let dir = tmp();
@@ -363,8 +378,17 @@ fn pcsc_vchip_image_carries_a_card_across_processes() {
     assert_eq!(i["lifecycle"], "operational");
     assert_eq!(i["aa_ec_public"], hex::encode_upper(&aa_public));
 
-    let second = Serve::start(&args);
-    let mut t = connect();
+    // The card moves to the quality-control reader: another process, another slot.
+    let port2 = vpcd_port2();
+    let second = Serve::start(&[
+        "--profile",
+        CCCD,
+        "--port",
+        &port2,
+        "--image",
+        image.to_str().unwrap(),
+    ]);
+    let mut t = connect_on(&reader2_name());
     assert_eq!(
         sw(&mut t, &read_sfi(0x1E)),
         0x6982,
@@ -390,7 +414,7 @@ fn pcsc_vchip_image_carries_a_card_across_processes() {
     key.verify(&challenge, &aa.data).unwrap();
     drop(t);
     second.stop();
-    wait_for_empty_reader();
+    wait_for_empty(&reader2_name());
 }
 
 /// `--blanks 1`: once the first card is locked, read and released, a blank one takes its place.
@@ -438,6 +462,7 @@ fn pcsc_vchip_blanks_feed_a_fresh_card_after_a_finished_one() {
     let now = info(CCCD, &image);
     assert_eq!(now["lifecycle"], "personalization");
     assert_eq!(now["files"].as_array().unwrap().len(), 1);
+    wait_for_empty_reader();
 }
 
 /// `--tear-after 4`: the 4th APDU pulls the card; what was written before stays.

@@ -169,6 +169,11 @@ pub fn serve(
                 std::thread::sleep(std::time::Duration::from_millis(100));
             }
             End::Eject { torn } => {
+                // The reader must be seen empty before the next card goes in: pcscd notices a
+                // removal only at its next presence poll (~400 ms) and then powers the slot
+                // down, so a card inserted sooner is powered down with it and never seen. A real
+                // hopper takes about this long to change cards.
+                sleep_unless_stopped(CARD_CHANGE, stop);
                 if torn {
                     report.torn += 1;
                     on_event(&format!(
@@ -268,5 +273,15 @@ fn run_connection(
                 }
             }
         }
+    }
+}
+
+/// How long the slot stays empty between two cards (see the eject path in [`serve`]).
+const CARD_CHANGE: std::time::Duration = std::time::Duration::from_millis(900);
+
+fn sleep_unless_stopped(d: std::time::Duration, stop: &AtomicBool) {
+    let end = std::time::Instant::now() + d;
+    while std::time::Instant::now() < end && !stop.load(Ordering::SeqCst) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
