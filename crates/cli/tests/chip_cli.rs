@@ -154,6 +154,11 @@ fn card_present(name: &str) -> bool {
 fn wait_for(present: bool) {
     for _ in 0..100 {
         if card_present(&reader_name()) == present {
+            if !present {
+                // pcscd finishes a removal only at its next presence poll (~400 ms) and powers
+                // the slot down then; a card inserted before that is never seen.
+                std::thread::sleep(Duration::from_millis(1000));
+            }
             return;
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -166,6 +171,7 @@ fn wait_for(present: bool) {
 
 #[test]
 fn pcsc_chip_write_then_read_end_to_end_both_profiles() {
+    wait_for(false); // a card left by an earlier test must be gone first
     let dir = tempfile::tempdir().unwrap();
     let pki = dir.path().join("pki");
     let pki_s = pki.to_str().unwrap();

@@ -356,6 +356,8 @@ fn info_refuses_an_image_of_another_profile_or_garbage() {
 /// another one on the second reader (quality control), from the chip image alone.
 #[test]
 fn pcsc_vchip_image_carries_a_card_across_processes() {
+    // A card left by an earlier test (this or another binary) must be gone first.
+    wait_for_empty_reader();
     let dir = tmp();
     let image = image_in(&dir);
     let port = vpcd_port();
@@ -420,6 +422,8 @@ fn pcsc_vchip_image_carries_a_card_across_processes() {
 /// `--blanks 1`: once the first card is locked, read and released, a blank one takes its place.
 #[test]
 fn pcsc_vchip_blanks_feed_a_fresh_card_after_a_finished_one() {
+    // A card left by an earlier test (this or another binary) must be gone first.
+    wait_for_empty_reader();
     let dir = tmp();
     let image = image_in(&dir);
     let port = vpcd_port();
@@ -468,6 +472,8 @@ fn pcsc_vchip_blanks_feed_a_fresh_card_after_a_finished_one() {
 /// `--tear-after 4`: the 4th APDU pulls the card; what was written before stays.
 #[test]
 fn pcsc_vchip_tear_after_keeps_what_was_written() {
+    // A card left by an earlier test (this or another binary) must be gone first.
+    wait_for_empty_reader();
     let dir = tmp();
     let image = image_in(&dir);
     let port = vpcd_port();

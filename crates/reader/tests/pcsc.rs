@@ -83,6 +83,9 @@ fn empty_reader() {
     for _ in 0..100 {
         let r = list_readers().expect("pcscd must be running");
         if r.iter().any(|r| r.name == ctx_reader && !r.card_present) {
+            // pcscd finishes a removal only at its next presence poll (~400 ms) and powers the
+            // slot down then; a card inserted before that is never seen. Let the slot settle.
+            std::thread::sleep(Duration::from_millis(1000));
             return;
         }
         std::thread::sleep(Duration::from_millis(100));

@@ -129,6 +129,9 @@ fn wait_for_removal() {
         assert!(Instant::now() < deadline, "card not removed");
         std::thread::sleep(Duration::from_millis(50));
     }
+    // pcscd finishes a removal only at its next presence poll (~400 ms) and powers the slot
+    // down then; a card inserted before that is never seen. Let the slot settle.
+    std::thread::sleep(Duration::from_millis(1000));
 }
 
 fn bac(card: &mut Card) -> reader::SecureChannel {
@@ -148,6 +151,7 @@ fn secure(
 
 #[test]
 fn pcsc_cccd_chip_personalized_and_read_with_bac_through_pcscd() {
+    wait_for_removal(); // a card left by an earlier test must be gone first
     let p = cccd();
     let server = Server::start(p.clone(), opts());
     let (_ctx, mut card) = wait_for_card(&p.atr);
@@ -192,6 +196,7 @@ fn pcsc_cccd_chip_personalized_and_read_with_bac_through_pcscd() {
 
 #[test]
 fn pcsc_jmrtd_applet_short_apdus_and_bac_through_pcscd() {
+    wait_for_removal(); // a card left by an earlier test must be gone first
     let p = jmrtd();
     let server = Server::start(p.clone(), opts());
     let (_ctx, mut card) = wait_for_card(&p.atr);
