@@ -319,3 +319,51 @@ fn pcsc_kill_9_mid_batch_then_rerun_issues_each_record_exactly_once() {
     assert_each_issued_once(&st);
     assert_audit_ok(&st);
 }
+
+/// Quality control: `cccd verify` on the reader passes for the record the card was issued for
+/// (every check listed, exit 0) and fails for another record (exit 1, with the reason).
+#[test]
+fn pcsc_verify_passes_for_the_issued_record_and_fails_for_another() {
+    let st = Station::new();
+    st.seed(2);
+    let reg = issuance::registry::Registry::open(Path::new(&st.db())).expect("registry");
+    let ids = reg.ids().expect("ids");
+    let (issued, other) = (ids[0].clone(), ids[1].clone());
+    let [a, _] = slots();
+    // No blanks behind it: the finished card stays in the reader for the quality check.
+    let _enc = Encoder::start(&a, 0, None, Path::new(&st.path("enc.log")));
+    let (o, v) = st.personalize(&[&a], &["--ids", &issued]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(v["issued"].as_u64(), Some(1), "{v}");
+    let csca = format!("{}/csca.pem", st.pki());
+    let verify = |id: &str| {
+        cccd(&[
+            "verify",
+            "--reader",
+            &a.reader,
+            "--csca",
+            &csca,
+            "--db",
+            &st.db(),
+            "--id",
+            id,
+            "--json",
+        ])
+    };
+    let ok = verify(&issued);
+    assert!(ok.status.success(), "{}", text(&ok));
+    let report: Value = serde_json::from_slice(&ok.stdout).expect("verify JSON");
+    assert_eq!(report["version"], 1, "{report}");
+    let checks = report.to_string();
+    for id in [
+        "record.dg1",
+        "record.dg2",
+        "record.dg13",
+        "aa",
+        "pa.sod.signature",
+    ] {
+        assert!(checks.contains(id), "check {id} missing: {report}");
+    }
+    let bad = verify(&other);
+    assert_eq!(bad.status.code(), Some(1), "{}", text(&bad));
+}
