@@ -24,25 +24,6 @@ pub enum FileId {
     CardAccess,
 }
 
-const DGS: [FileId; 16] = [
-    FileId::Dg1,
-    FileId::Dg2,
-    FileId::Dg3,
-    FileId::Dg4,
-    FileId::Dg5,
-    FileId::Dg6,
-    FileId::Dg7,
-    FileId::Dg8,
-    FileId::Dg9,
-    FileId::Dg10,
-    FileId::Dg11,
-    FileId::Dg12,
-    FileId::Dg13,
-    FileId::Dg14,
-    FileId::Dg15,
-    FileId::Dg16,
-];
-
 /// LDS tags of DG1..DG16.
 const DG_TAGS: [u8; 16] = [
     0x61, 0x75, 0x63, 0x76, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6A, 0x6B, 0x6C, 0x6D, 0x6E, 0x6F, 0x70,
@@ -72,14 +53,22 @@ impl FileId {
         FileId::CardAccess,
     ];
 
+    /// DG1..DG16 in number order (they follow EF.COM in [`FileId::ALL`]).
+    fn dgs() -> &'static [FileId] {
+        &Self::ALL[1..17]
+    }
+
     /// DG1..DG16 by number.
     pub fn from_dg_number(n: u8) -> Option<FileId> {
-        DGS.get(usize::from(n).checked_sub(1)?).copied()
+        Self::dgs().get(usize::from(n).checked_sub(1)?).copied()
     }
 
     /// The data group number (1–16), or None for EF.COM, EF.SOD, EF.CardAccess.
     pub fn dg_number(self) -> Option<u8> {
-        DGS.iter().position(|d| *d == self).map(|i| i as u8 + 1)
+        Self::dgs()
+            .iter()
+            .position(|d| *d == self)
+            .map(|i| i as u8 + 1)
     }
 
     /// The 2-byte file identifier.

@@ -160,6 +160,27 @@ impl SecureChannel {
         self.cipher.encrypt(&self.ssc, &padded)
     }
 
+    /// The plain data of DO'87' (padding-content indicator 01 first) or DO'85', or none.
+    fn open_cryptogram(&self, crypt: Option<(u32, &[u8])>) -> Result<Vec<u8>, SmError> {
+        match crypt {
+            None => Ok(Vec::new()),
+            Some((0x87, v)) => {
+                let (indicator, c) = v.split_first().ok_or(SmError::Malformed {
+                    tag: 0x87,
+                    reason: "empty",
+                })?;
+                if *indicator != 0x01 {
+                    return Err(SmError::Malformed {
+                        tag: 0x87,
+                        reason: "padding-content indicator is not 01",
+                    });
+                }
+                self.decrypt_data(c)
+            }
+            Some((_, v)) => self.decrypt_data(v),
+        }
+    }
+
     fn decrypt_data(&self, cryptogram: &[u8]) -> Result<Vec<u8>, SmError> {
         let plain = Zeroizing::new(
             self.cipher
@@ -213,23 +234,11 @@ impl SecureChannel {
             return Err(SmError::NotProtected { cla: cmd.cla });
         }
         self.increment_ssc();
-        let objects =
-            tlv::parse_all(&cmd.data).map_err(|reason| SmError::Malformed { tag: 0, reason })?;
-        let mut crypt: Option<(u32, &[u8])> = None;
-        let mut le_do: Option<&[u8]> = None;
-        let mut mac: Option<(&[u8], usize)> = None;
-        for (tag, value, start) in &objects {
-            if mac.is_some() {
-                return Err(SmError::Unexpected { tag: *tag as u8 });
-            }
-            match tag {
-                0x87 | 0x85 if crypt.is_none() && le_do.is_none() => crypt = Some((*tag, value)),
-                0x97 if le_do.is_none() => le_do = Some(value),
-                0x8E => mac = Some((value, *start)),
-                t => return Err(SmError::Unexpected { tag: *t as u8 }),
-            }
-        }
-        let (mac_value, mac_start) = mac.ok_or(SmError::Missing { tag: 0x8E })?;
+        let ProtectedDos {
+            crypt,
+            middle: le_do,
+            mac: (mac_value, mac_start),
+        } = split_protected(&cmd.data, 0x97)?;
         let header = [cmd.cla, cmd.ins, cmd.p1, cmd.p2];
         let expect = self.mac_over(&[
             &crypto::pad(&header, self.cipher.block_len()),
@@ -238,23 +247,7 @@ impl SecureChannel {
         if !crypto::ct_eq(mac_value, &expect) {
             return Err(SmError::BadMac);
         }
-        let data = match crypt {
-            None => Vec::new(),
-            Some((0x87, v)) => {
-                let (indicator, c) = v.split_first().ok_or(SmError::Malformed {
-                    tag: 0x87,
-                    reason: "empty",
-                })?;
-                if *indicator != 0x01 {
-                    return Err(SmError::Malformed {
-                        tag: 0x87,
-                        reason: "padding-content indicator is not 01",
-                    });
-                }
-                self.decrypt_data(c)?
-            }
-            Some((_, v)) => self.decrypt_data(v)?,
-        };
+        let data = self.open_cryptogram(crypt)?;
         let le = match le_do {
             None => None,
             Some([]) | Some([0]) => Some(256),
@@ -299,23 +292,11 @@ impl SecureChannel {
         if resp.data.is_empty() {
             return Err(SmError::Unprotected { sw: resp.sw });
         }
-        let objects =
-            tlv::parse_all(&resp.data).map_err(|reason| SmError::Malformed { tag: 0, reason })?;
-        let mut crypt: Option<(u32, &[u8])> = None;
-        let mut status: Option<&[u8]> = None;
-        let mut mac: Option<(&[u8], usize)> = None;
-        for (tag, value, start) in &objects {
-            if mac.is_some() {
-                return Err(SmError::Unexpected { tag: *tag as u8 });
-            }
-            match tag {
-                0x87 | 0x85 if crypt.is_none() && status.is_none() => crypt = Some((*tag, value)),
-                0x99 if status.is_none() => status = Some(value),
-                0x8E => mac = Some((value, *start)),
-                t => return Err(SmError::Unexpected { tag: *t as u8 }),
-            }
-        }
-        let (mac_value, mac_start) = mac.ok_or(SmError::Missing { tag: 0x8E })?;
+        let ProtectedDos {
+            crypt,
+            middle: status,
+            mac: (mac_value, mac_start),
+        } = split_protected(&resp.data, 0x99)?;
         let status = status.ok_or(SmError::Missing { tag: 0x99 })?;
         let expect = self.mac_over(&[&resp.data[..mac_start]]);
         if !crypto::ct_eq(mac_value, &expect) {
@@ -330,25 +311,41 @@ impl SecureChannel {
                 });
             }
         };
-        let data = match crypt {
-            None => Vec::new(),
-            Some((0x87, v)) => {
-                let (indicator, c) = v.split_first().ok_or(SmError::Malformed {
-                    tag: 0x87,
-                    reason: "empty",
-                })?;
-                if *indicator != 0x01 {
-                    return Err(SmError::Malformed {
-                        tag: 0x87,
-                        reason: "padding-content indicator is not 01",
-                    });
-                }
-                self.decrypt_data(c)?
-            }
-            Some((_, v)) => self.decrypt_data(v)?,
-        };
+        let data = self.open_cryptogram(crypt)?;
         Ok(Response::new(data, sw))
     }
+}
+
+/// The data objects of a protected command or response, in the only order accepted: an optional
+/// cryptogram (DO'87' or DO'85'), an optional `middle` object (DO'97' Le in a command, DO'99'
+/// status in a response), then DO'8E' last; `mac` holds its value and its offset (the MAC covers
+/// everything before it).
+struct ProtectedDos<'a> {
+    crypt: Option<(u32, &'a [u8])>,
+    middle: Option<&'a [u8]>,
+    mac: (&'a [u8], usize),
+}
+
+/// Splits protected data into its data objects; one parser for both directions, so the chip and
+/// the terminal reject the same malformed messages.
+fn split_protected(data: &[u8], middle_tag: u32) -> Result<ProtectedDos<'_>, SmError> {
+    let objects = tlv::parse_all(data).map_err(|reason| SmError::Malformed { tag: 0, reason })?;
+    let mut crypt: Option<(u32, &[u8])> = None;
+    let mut middle: Option<&[u8]> = None;
+    let mut mac: Option<(&[u8], usize)> = None;
+    for (tag, value, start) in objects {
+        if mac.is_some() {
+            return Err(SmError::Unexpected { tag: tag as u8 });
+        }
+        match tag {
+            0x87 | 0x85 if crypt.is_none() && middle.is_none() => crypt = Some((tag, value)),
+            t if t == middle_tag && middle.is_none() => middle = Some(value),
+            0x8E => mac = Some((value, start)),
+            t => return Err(SmError::Unexpected { tag: t as u8 }),
+        }
+    }
+    let mac = mac.ok_or(SmError::Missing { tag: 0x8E })?;
+    Ok(ProtectedDos { crypt, middle, mac })
 }
 
 /// Length of the protected response data for `plain` response data bytes with block length
