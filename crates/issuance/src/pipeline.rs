@@ -651,7 +651,12 @@ fn one_card(
 
     // 4. Chip keys (phase 1 of personalization), then the LDS with DG15 from the chip's key.
     stage(Stage::ChipKeys);
-    let secrets = Secrets { mrz: mrz.clone() };
+    // Vietnamese cards: the PACE CAN is the last 6 digits of the ID number (validated above).
+    let can = reader::Can::from_vietnam_id_number(&record.id_number).ok();
+    let secrets = Secrets {
+        mrz: mrz.clone(),
+        can,
+    };
     let perso = match timed(shared, Stage::ChipKeys, || {
         Personalization::begin(t, &ctx.profile, &secrets)
     }) {
@@ -678,6 +683,7 @@ fn one_card(
             &lds::LdsOptions {
                 aa_public_key: aa,
                 ca_public_key: ca,
+                pace: ctx.profile.pace_choices(),
                 ..lds::LdsOptions::default()
             },
         )
@@ -704,12 +710,7 @@ fn one_card(
 
     // 6. Write, read back, lock.
     stage(Stage::Write);
-    let mut files: LdsFiles = BTreeMap::new();
-    files.insert(Ef::Com, set.com.clone());
-    for (n, bytes) in &set.data_groups {
-        files.insert(Ef::Dg(*n), bytes.clone());
-    }
-    files.insert(Ef::Sod, sod);
+    let files: LdsFiles = reader::files::from_lds_set(&set, sod);
     if let Err(e) = timed(shared, Stage::Write, || perso.write(&files)) {
         return spoil(format!("encoder {encoder}: writing the chip failed: {e}"));
     }

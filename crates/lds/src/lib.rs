@@ -34,4 +34,4 @@ pub use dg13::{Dg13, Dg13Fields};
 pub use error::LdsError;
 pub use file_id::FileId;
 pub use security_infos::{Dg15, SecurityInfo, SecurityInfos};
-pub use set::{LdsOptions, LdsSet, PaceChoice};
+pub use set::{LdsOptions, LdsSet, PaceChoice, SecurityFiles};

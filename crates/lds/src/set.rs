@@ -44,28 +44,20 @@ pub struct LdsOptions {
     pub pace: Vec<PaceChoice>,
 }
 
-/// The files of one card. `data_groups` (DG number → complete file bytes) is what the
-/// EF.SOD signer takes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LdsSet {
-    pub com: Vec<u8>,
-    pub data_groups: BTreeMap<u8, Vec<u8>>,
+/// The chip-security files of a card: DG14, DG15 and EF.CardAccess, as [`LdsOptions`] asks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SecurityFiles {
+    pub dg14: Option<Vec<u8>>,
+    pub dg15: Option<Vec<u8>>,
     pub card_access: Option<Vec<u8>>,
 }
 
-impl LdsSet {
-    /// Builds EF.COM, DG1, DG2 (when the record has a photo: the 2024 card of a child under 6
-    /// has none), DG13, and DG14/DG15/EF.CardAccess as the options ask.
-    pub fn build(record: &Record, options: &LdsOptions) -> Result<LdsSet, LdsError> {
-        let mut dgs = BTreeMap::new();
-        let lines = mrz::td1_lines_with(record, &options.mrz)?;
-        dgs.insert(1, Dg1::from_lines(&lines).encode());
-        if let Some(photo) = &record.photo {
-            dgs.insert(2, Dg2::from_photo(photo, record.sex)?.encode());
-        }
-        dgs.insert(13, Dg13::from_record(record).encode());
-
-        for p in &options.pace {
+impl LdsOptions {
+    /// DG14 (CA key, ECDSA AA info and the PACEInfos), DG15 (AA key) and EF.CardAccess (the
+    /// PACEInfos) from the chip's keys and the PACE choices; none of them depends on the record.
+    pub fn security_files(&self) -> Result<SecurityFiles, LdsError> {
+        let mut files = SecurityFiles::default();
+        for p in &self.pace {
             // Standardized domain parameters of Part 11 §9.5.1: 0–2 (DH), 8–18 (EC).
             if !matches!(p.parameter_id, 0..=2 | 8..=18) {
                 return Err(LdsError::build(
@@ -78,10 +70,10 @@ impl LdsSet {
             }
         }
         let mut infos = Vec::new();
-        for p in &options.pace {
+        for p in &self.pace {
             infos.push(SecurityInfo::pace(&p.protocol, Some(p.parameter_id)));
         }
-        if let Some(ca) = &options.ca_public_key {
+        if let Some(ca) = &self.ca_public_key {
             let protocol = match ca.kind() {
                 crate::asn1::KeyKind::Ec { .. } => (oids::ID_PK_ECDH, oids::ID_CA_ECDH_AES_128),
                 crate::asn1::KeyKind::Dh => (oids::ID_PK_DH, oids::ID_CA_DH_AES_128),
@@ -106,7 +98,7 @@ impl LdsSet {
                 key_id: None,
             });
         }
-        if let Some(aa) = &options.aa_public_key {
+        if let Some(aa) = &self.aa_public_key {
             let dg15 = Dg15::new(aa.clone())?;
             if aa.is_p256() {
                 infos.push(SecurityInfo::ActiveAuthentication {
@@ -115,7 +107,7 @@ impl LdsSet {
                     signature_algorithm: Oid(oids::ECDSA_PLAIN_SHA256.to_vec()),
                 });
             }
-            dgs.insert(15, dg15.encode());
+            files.dg15 = Some(dg15.encode());
         }
         // DG14 exists for Chip Authentication or ECDSA Active Authentication; PACEInfos alone
         // belong in EF.CardAccess.
@@ -123,16 +115,49 @@ impl LdsSet {
             .iter()
             .any(|i| !matches!(i, SecurityInfo::Pace { .. }))
         {
-            dgs.insert(14, SecurityInfos(infos).sorted().encode_dg14());
+            files.dg14 = Some(SecurityInfos(infos).sorted().encode_dg14());
         }
-        let card_access = (!options.pace.is_empty()).then(|| {
-            let pace = options
+        files.card_access = (!self.pace.is_empty()).then(|| {
+            let pace = self
                 .pace
                 .iter()
                 .map(|p| SecurityInfo::pace(&p.protocol, Some(p.parameter_id)))
                 .collect();
             SecurityInfos(pace).sorted().encode()
         });
+        Ok(files)
+    }
+}
+
+/// The files of one card. `data_groups` (DG number → complete file bytes) is what the
+/// EF.SOD signer takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LdsSet {
+    pub com: Vec<u8>,
+    pub data_groups: BTreeMap<u8, Vec<u8>>,
+    pub card_access: Option<Vec<u8>>,
+}
+
+impl LdsSet {
+    /// Builds EF.COM, DG1, DG2 (when the record has a photo: the 2024 card of a child under 6
+    /// has none), DG13, and DG14/DG15/EF.CardAccess as the options ask.
+    pub fn build(record: &Record, options: &LdsOptions) -> Result<LdsSet, LdsError> {
+        let mut dgs = BTreeMap::new();
+        let lines = mrz::td1_lines_with(record, &options.mrz)?;
+        dgs.insert(1, Dg1::from_lines(&lines).encode());
+        if let Some(photo) = &record.photo {
+            dgs.insert(2, Dg2::from_photo(photo, record.sex)?.encode());
+        }
+        dgs.insert(13, Dg13::from_record(record).encode());
+
+        let security = options.security_files()?;
+        if let Some(dg14) = security.dg14 {
+            dgs.insert(14, dg14);
+        }
+        if let Some(dg15) = security.dg15 {
+            dgs.insert(15, dg15);
+        }
+        let card_access = security.card_access;
         let present: Vec<FileId> = dgs
             .keys()
             .filter_map(|n| FileId::from_dg_number(*n))

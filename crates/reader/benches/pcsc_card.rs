@@ -57,6 +57,7 @@ fn main() {
         .unwrap_or(15);
     let secrets = Secrets {
         mrz: MrzInfo::new("C03000001", "900101", "340101").unwrap(),
+        can: Some(reader::Can::new("012345").unwrap()),
     };
     // The same card in-process (no pcscd): what the chip and the host cost without the PC/SC
     // stack.

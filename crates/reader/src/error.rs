@@ -14,6 +14,9 @@ pub enum Error {
     Sm(#[from] SmError),
     #[error(transparent)]
     Bac(#[from] BacError),
+    /// PACE, Chip Authentication or a PACE password (the `pace` crate's computation).
+    #[error(transparent)]
+    Pace(#[from] pace::Error),
     /// The card left the reader (or the connection to it broke) in the middle of an operation.
     #[error("the card was removed or the connection to it was lost")]
     CardRemoved,

@@ -4,14 +4,17 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// An EF of the eMRTD application. Ordered as personalization writes them: EF.COM, DG1..DG16,
-/// EF.SOD.
+/// An EF of the eMRTD application, or EF.CardAccess (in the MF on a real chip; the virtual chip
+/// keeps one flat file system). Ordered as personalization writes them: EF.COM, DG1..DG16,
+/// EF.SOD, EF.CardAccess.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub enum Ef {
     Com,
     /// A data group, 1..=16.
     Dg(u8),
     Sod,
+    /// The PACE parameters (a bare SecurityInfos SET), readable without access control.
+    CardAccess,
 }
 
 /// LDS files by EF, each with its full TLV (EF.COM starts with 60, DG1 with 61, …).
@@ -24,6 +27,7 @@ impl Ef {
             Ef::Com => 0x011E,
             Ef::Dg(n) => 0x0100 | n as u16,
             Ef::Sod => 0x011D,
+            Ef::CardAccess => 0x011C,
         }
     }
 
@@ -33,6 +37,7 @@ impl Ef {
             Ef::Com => 0x1E,
             Ef::Dg(n) => n,
             Ef::Sod => 0x1D,
+            Ef::CardAccess => 0x1C,
         }
     }
 
@@ -41,6 +46,7 @@ impl Ef {
         match self {
             Ef::Com => 0x60,
             Ef::Sod => 0x77,
+            Ef::CardAccess => 0x31,
             Ef::Dg(n) => dg_tag(n).unwrap_or(0),
         }
     }
@@ -61,6 +67,23 @@ impl Ef {
     }
 }
 
+/// The files to personalize: everything `set` holds (EF.COM, its data groups, EF.CardAccess when
+/// it has PACEInfos) plus the signed `sod`.
+pub fn from_lds_set(set: &lds::LdsSet, sod: Vec<u8>) -> LdsFiles {
+    let mut files = LdsFiles::new();
+    files.insert(Ef::Com, set.com.clone());
+    for (n, bytes) in &set.data_groups {
+        if let Some(ef) = Ef::dg(*n) {
+            files.insert(ef, bytes.clone());
+        }
+    }
+    files.insert(Ef::Sod, sod);
+    if let Some(card_access) = &set.card_access {
+        files.insert(Ef::CardAccess, card_access.clone());
+    }
+    files
+}
+
 /// LDS tag of data group `n` (Part 10 Table 38).
 pub fn dg_tag(n: u8) -> Option<u8> {
     const TAGS: [u8; 16] = [
@@ -76,6 +99,7 @@ impl fmt::Display for Ef {
             Ef::Com => f.write_str("EF.COM"),
             Ef::Dg(n) => write!(f, "DG{n}"),
             Ef::Sod => f.write_str("EF.SOD"),
+            Ef::CardAccess => f.write_str("EF.CardAccess"),
         }
     }
 }
@@ -106,5 +130,14 @@ mod tests {
             .collect();
         assert_eq!(order, vec![Ef::Com, Ef::Dg(1), Ef::Dg(2), Ef::Sod]);
         assert_eq!(Ef::Dg(13).to_string(), "DG13");
+        assert_eq!(
+            (
+                Ef::CardAccess.fid(),
+                Ef::CardAccess.sfi(),
+                Ef::CardAccess.tag()
+            ),
+            (0x011C, 0x1C, 0x31)
+        );
+        assert!(Ef::Sod < Ef::CardAccess);
     }
 }

@@ -9,6 +9,7 @@
 pub mod aa;
 pub mod apdu;
 pub mod bac;
+pub mod can;
 pub mod crypto;
 pub mod error;
 pub mod files;
@@ -25,6 +26,7 @@ pub mod trace;
 pub mod transport;
 
 pub use apdu::{Command, Response};
+pub use can::Can;
 pub use error::Error;
 pub use profile::Profile;
 pub use sm::SecureChannel;

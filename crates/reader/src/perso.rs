@@ -18,10 +18,12 @@
 use crate::aa::{self, InjectedRsaKey};
 use crate::apdu::Command;
 use crate::bac::{self, BacKeys, MrzInfo};
+use crate::can::Can;
 use crate::error::Error;
 use crate::files::{Ef, LdsFiles};
 use crate::profile::{
-    AaAlgorithm, CreateFileFormat, KeyProvisioning, MrzSecretFormat, Profile, ReadAccess,
+    AaAlgorithm, CreateFileFormat, KeyProvisioning, MrzSecretFormat, PacePassword, Profile,
+    ReadAccess,
 };
 use crate::session::{Counting, Counts, ReadPlan, Session};
 use crate::tlv;
@@ -34,6 +36,15 @@ use zeroize::Zeroizing;
 pub struct Secrets {
     /// The MRZ fields the BAC (and PACE-MRZ) keys derive from.
     pub mrz: MrzInfo,
+    /// The PACE CAN, for profiles whose chip accepts one (`pace.passwords` has `can`).
+    pub can: Option<Can>,
+}
+
+impl Secrets {
+    /// MRZ only (profiles without PACE).
+    pub fn mrz(mrz: MrzInfo) -> Self {
+        Secrets { mrz, can: None }
+    }
 }
 
 /// Public keys the chip holds after phase 1 (SubjectPublicKeyInfo DER).
@@ -217,6 +228,20 @@ impl<'t> Personalization<'t> {
                         &c.put_mrz.command().with_data(data.to_vec()),
                         "PUT DATA MRZ",
                     )?;
+                    if let Some(put_can) = can_command(profile)? {
+                        let can = self.secrets.can.as_ref().ok_or_else(|| Error::Perso {
+                            file: "CAN".into(),
+                            reason: format!(
+                                "profile {} takes a PACE CAN; none given",
+                                profile.name
+                            ),
+                        })?;
+                        let data = Zeroizing::new(tlv::encode(
+                            0x65,
+                            &tlv::encode(0x04, can.as_str().as_bytes()),
+                        ));
+                        s.transmit_ok(&put_can.command().with_data(data.to_vec()), "PUT DATA CAN")?;
+                    }
                 }
             }
         }
@@ -298,6 +323,21 @@ pub fn personalize<E: std::fmt::Display>(
     p.write(&files)
 }
 
+/// The PUT DATA header for the CAN, when the profile's chip takes a CAN.
+fn can_command(profile: &Profile) -> Result<Option<crate::profile::Header>, Error> {
+    match &profile.pace {
+        Some(p) if p.passwords.contains(&PacePassword::Can) => profile
+            .commands
+            .put_can
+            .map(Some)
+            .ok_or_else(|| Error::Profile {
+                path: profile.name.clone(),
+                reason: "a CAN password needs the put_can command".into(),
+            }),
+        _ => Ok(None),
+    }
+}
+
 /// GENERATE ASYMMETRIC KEY PAIR: response `7F49 L { 86 L <04 X Y> }` -> SPKI DER.
 fn generate_on_chip(
     s: &mut Session<'_>,
@@ -377,6 +417,8 @@ fn check_files(profile: &Profile, files: &LdsFiles, keys: &ChipKeys) -> Result<(
             ),
         });
     }
+    check_card_access(profile, files)?;
+    check_dg14(keys, files)?;
     match (keys.dg15(), files.get(&Ef::Dg(15))) {
         (Some(expected), Some(dg15)) if &expected != dg15 => Err(Error::Perso {
             file: "DG15".into(),
@@ -387,6 +429,83 @@ fn check_files(profile: &Profile, files: &LdsFiles, keys: &ChipKeys) -> Result<(
             reason: "missing: the chip has an Active Authentication key".into(),
         }),
         _ => Ok(()),
+    }
+}
+
+/// With a Chip Authentication key on the chip, DG14 must announce exactly that key.
+fn check_dg14(keys: &ChipKeys, files: &LdsFiles) -> Result<(), Error> {
+    let Some(ca_spki) = &keys.ca_spki else {
+        return Ok(());
+    };
+    let bad = |reason: &str| Error::Perso {
+        file: "DG14".into(),
+        reason: reason.into(),
+    };
+    let dg14 = files
+        .get(&Ef::Dg(14))
+        .ok_or_else(|| bad("missing: the chip has a Chip Authentication key"))?;
+    let infos =
+        lds::SecurityInfos::decode_dg14(dg14).map_err(|e| bad(&format!("does not decode: {e}")))?;
+    let announced = infos.0.iter().any(|i| {
+        matches!(i, lds::SecurityInfo::ChipAuthenticationPublicKey { public_key, .. }
+            if public_key.der == *ca_spki)
+    });
+    if announced {
+        Ok(())
+    } else {
+        Err(bad(
+            "does not hold the chip's Chip Authentication public key",
+        ))
+    }
+}
+
+/// A PACE profile needs EF.CardAccess offering exactly the profile's parameter sets (the chip
+/// accepts MSE:Set AT for those only); a profile without PACE must not get one.
+fn check_card_access(profile: &Profile, files: &LdsFiles) -> Result<(), Error> {
+    let bad = |reason: String| Error::Perso {
+        file: "EF.CardAccess".into(),
+        reason,
+    };
+    match (profile.pace_offers(), files.get(&Ef::CardAccess)) {
+        ([], None) => Ok(()),
+        ([], Some(_)) => Err(bad(format!(
+            "profile {} has no PACE; the chip would advertise a protocol it lacks",
+            profile.name
+        ))),
+        (_, None) => Err(bad(format!(
+            "missing: profile {} offers PACE",
+            profile.name
+        ))),
+        (offers, Some(bytes)) => {
+            let infos = lds::SecurityInfos::decode_card_access(bytes)
+                .map_err(|e| bad(format!("does not decode: {e}")))?;
+            let mut got: Vec<(Vec<u8>, Option<u64>)> = infos
+                .0
+                .iter()
+                .filter_map(|i| match i {
+                    lds::SecurityInfo::Pace {
+                        protocol,
+                        parameter_id,
+                        ..
+                    } => Some((protocol.0.clone(), *parameter_id)),
+                    _ => None,
+                })
+                .collect();
+            let mut want: Vec<(Vec<u8>, Option<u64>)> = offers
+                .iter()
+                .map(|o| (o.protocol.oid().to_vec(), Some(o.parameter_id)))
+                .collect();
+            got.sort();
+            want.sort();
+            if got != want {
+                return Err(bad(format!(
+                    "its PACEInfos differ from the {} offers of profile {}",
+                    offers.len(),
+                    profile.name
+                )));
+            }
+            Ok(())
+        }
     }
 }
 

@@ -26,8 +26,115 @@ pub struct Profile {
     pub lifecycle: Lifecycle,
     pub protocols: Protocols,
     pub algorithms: Algorithms,
+    /// PACE: what EF.CardAccess offers, which passwords the chip knows, their retry counters.
+    /// Required when `protocols.pace` is true.
+    #[serde(default)]
+    pub pace: Option<PaceConfig>,
     pub commands: Commands,
     pub timing: Timing,
+}
+
+/// The chip's PACE configuration (ICAO 9303-11 §4.4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaceConfig {
+    /// The PACEInfos personalization writes to EF.CardAccess (and DG14), preferred first; the
+    /// chip accepts MSE:Set AT for exactly these.
+    pub offers: Vec<PaceOffer>,
+    /// The passwords the chip accepts: `mrz` (from the MRZ secret of PUT DATA 62) and `can`
+    /// (PUT DATA 65).
+    pub passwords: Vec<PacePassword>,
+    /// Failure counter of the CAN; absent fields = no counter (the ICAO default).
+    #[serde(default)]
+    pub can_retry: RetryConfig,
+    /// Failure counter of the MRZ password.
+    #[serde(default)]
+    pub mrz_retry: RetryConfig,
+}
+
+/// One PACEInfo: a protocol and a standardized domain parameter ID (Part 11 §9.5.1: 12 = NIST
+/// P-256, 13 = brainpoolP256r1, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaceOffer {
+    pub protocol: PaceProtocol,
+    pub parameter_id: u64,
+}
+
+/// PACE protocols the profile format names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PaceProtocol {
+    /// id-PACE-ECDH-GM-AES-CBC-CMAC-128.
+    #[serde(rename = "ecdh-gm-aes-128")]
+    EcdhGmAes128,
+    /// id-PACE-ECDH-GM-AES-CBC-CMAC-192.
+    #[serde(rename = "ecdh-gm-aes-192")]
+    EcdhGmAes192,
+    /// id-PACE-ECDH-GM-AES-CBC-CMAC-256.
+    #[serde(rename = "ecdh-gm-aes-256")]
+    EcdhGmAes256,
+    /// id-PACE-ECDH-IM-AES-CBC-CMAC-128.
+    #[serde(rename = "ecdh-im-aes-128")]
+    EcdhImAes128,
+}
+
+impl PaceProtocol {
+    /// The protocol OID's content octets.
+    pub fn oid(self) -> &'static [u8] {
+        use pace::params::*;
+        match self {
+            PaceProtocol::EcdhGmAes128 => ID_PACE_ECDH_GM_AES_128,
+            PaceProtocol::EcdhGmAes192 => ID_PACE_ECDH_GM_AES_192,
+            PaceProtocol::EcdhGmAes256 => ID_PACE_ECDH_GM_AES_256,
+            PaceProtocol::EcdhImAes128 => ID_PACE_ECDH_IM_AES_128,
+        }
+    }
+
+    /// The secure-messaging cipher it ends in, as `algorithms.secure_messaging` names it.
+    pub fn cipher_name(self) -> &'static str {
+        match self {
+            PaceProtocol::EcdhGmAes128 | PaceProtocol::EcdhImAes128 => "aes-128",
+            PaceProtocol::EcdhGmAes192 => "aes-192",
+            PaceProtocol::EcdhGmAes256 => "aes-256",
+        }
+    }
+}
+
+impl PaceOffer {
+    /// The parameter set `pace` runs.
+    pub fn params(&self) -> Result<pace::PaceParams, pace::Error> {
+        pace::PaceParams::new(self.protocol.oid(), self.parameter_id)
+    }
+}
+
+/// A PACE password kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PacePassword {
+    Mrz,
+    Can,
+}
+
+/// A password's failure counter, as `pace::RetryPolicy` models it: `max_attempts` failed
+/// attempts before the password is blocked (none = unlimited), optionally suspended at
+/// `suspend_at` remaining attempts until a PACE with the CAN succeeds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetryConfig {
+    #[serde(default)]
+    pub max_attempts: Option<u8>,
+    #[serde(default)]
+    pub suspend_at: Option<u8>,
+}
+
+impl RetryConfig {
+    pub fn policy(&self) -> pace::RetryPolicy {
+        pace::RetryPolicy {
+            max_attempts: self.max_attempts,
+            suspend_at: self.suspend_at,
+        }
+    }
 }
 
 /// APDU size limits.
@@ -196,6 +303,14 @@ pub enum MrzSecretFormat {
 /// - `put_mrz`: see [`MrzSecretFormat`].
 /// - `put_aa_modulus` / `put_aa_private_exponent`: `60 L {04 L modulus}` / `61 L {04 L d}`, leading 00 stripped.
 /// - `generate_aa_key` / `generate_ca_key`: no data, Le 00; response `7F49 L { 86 41 04 X Y }`.
+/// - `put_can`: `65 L { 04 L <CAN digits> }` (ASCII, 6 digits for ICAO CANs); the chip keeps it
+///   as a PACE password.
+/// - `manage_security_environment` (INS 22; P1-P2 select the variant and are not part of the
+///   header match): `C1 A4` MSE:Set AT for PACE (`80 OID, 83 password ref, [84 parameter ID]`),
+///   `41 A4` MSE:Set AT for Chip Authentication with AES (`80 OID, [84 key ID]`), `41 A6`
+///   MSE:Set KAT for Chip Authentication with 3DES (`91 PK_PCD, [84 key ID]`).
+/// - `general_authenticate` (INS 86): dynamic authentication data `7C L { … }`; CLA `10` chains
+///   the PACE steps, the last one goes with CLA `00`.
 /// - `lock`: no data; irreversible switch to the operational state.
 /// - `get_challenge`, `external_authenticate`, `internal_authenticate`: ICAO 9303-11.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -221,6 +336,12 @@ pub struct Commands {
     pub generate_aa_key: Option<Header>,
     #[serde(default)]
     pub generate_ca_key: Option<Header>,
+    #[serde(default)]
+    pub put_can: Option<Header>,
+    #[serde(default)]
+    pub manage_security_environment: Option<Header>,
+    #[serde(default)]
+    pub general_authenticate: Option<Header>,
     pub lock: Header,
     pub get_challenge: Header,
     pub external_authenticate: Header,
@@ -243,6 +364,9 @@ pub struct Timing {
     pub aa_sign_us: u32,
     /// One on-chip key pair generation, microseconds (0 when keys are injected).
     pub keygen_us: u32,
+    /// One EC scalar multiplication on the chip (PACE, Chip Authentication), microseconds.
+    #[serde(default)]
+    pub ecdh_us: u32,
 }
 
 impl Profile {
@@ -333,10 +457,80 @@ impl Profile {
         {
             return Err("chip_authentication needs generate_ca_key".into());
         }
+        self.validate_pace()?;
         if self.timing.transfer_rate_bps == 0 || self.timing.eeprom_page_size == 0 {
             return Err("timing.transfer_rate_bps and timing.eeprom_page_size must be > 0".into());
         }
         Ok(())
+    }
+
+    /// PACE and Chip Authentication need their commands and a consistent `[pace]` section.
+    fn validate_pace(&self) -> Result<(), String> {
+        let c = &self.commands;
+        let auth_commands =
+            c.manage_security_environment.is_some() && c.general_authenticate.is_some();
+        if self.protocols.chip_authentication {
+            if self.algorithms.chip_authentication.is_none() {
+                return Err(
+                    "protocols.chip_authentication needs algorithms.chip_authentication".into(),
+                );
+            }
+            if !auth_commands {
+                return Err("chip_authentication needs manage_security_environment and general_authenticate".into());
+            }
+        }
+        match (&self.pace, self.protocols.pace) {
+            (None, true) => return Err("protocols.pace needs a [pace] section".into()),
+            (Some(_), false) => {
+                return Err("a [pace] section needs protocols.pace = true".into());
+            }
+            (None, false) => return Ok(()),
+            (Some(_), true) => {}
+        }
+        let Some(pace) = &self.pace else {
+            return Ok(());
+        };
+        if !auth_commands {
+            return Err("pace needs manage_security_environment and general_authenticate".into());
+        }
+        if pace.offers.is_empty() {
+            return Err("pace.offers is empty".into());
+        }
+        for offer in &pace.offers {
+            offer.params().map_err(|e| format!("pace.offers: {e}"))?;
+            let cipher = offer.protocol.cipher_name();
+            if !self.algorithms.secure_messaging.iter().any(|c| c == cipher) {
+                return Err(format!(
+                    "pace.offers uses {cipher}, which algorithms.secure_messaging does not list"
+                ));
+            }
+        }
+        if pace.passwords.is_empty() {
+            return Err("pace.passwords is empty".into());
+        }
+        if pace.passwords.contains(&PacePassword::Can) && c.put_can.is_none() {
+            return Err("a CAN password needs the put_can command".into());
+        }
+        for (name, retry) in [("can_retry", pace.can_retry), ("mrz_retry", pace.mrz_retry)] {
+            pace::RetryCounter::new(retry.policy()).map_err(|e| format!("pace.{name}: {e}"))?;
+        }
+        Ok(())
+    }
+
+    /// The PACEInfos EF.CardAccess carries for this profile (empty without PACE).
+    pub fn pace_offers(&self) -> &[PaceOffer] {
+        self.pace.as_ref().map_or(&[], |p| p.offers.as_slice())
+    }
+
+    /// The PACEInfos to build EF.CardAccess (and DG14) with, in the profile's order.
+    pub fn pace_choices(&self) -> Vec<lds::PaceChoice> {
+        self.pace_offers()
+            .iter()
+            .map(|o| lds::PaceChoice {
+                protocol: o.protocol.oid().to_vec(),
+                parameter_id: o.parameter_id,
+            })
+            .collect()
     }
 
     /// Largest plain response data per READ BINARY under secure messaging (3DES), such that the

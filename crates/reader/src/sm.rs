@@ -88,6 +88,36 @@ impl SmCipher for Tdes {
     }
 }
 
+/// AES secure messaging (PACE and Chip Authentication with AES): CBC with IV = E(K_enc, SSC),
+/// CMAC truncated to 8 bytes, a 16-byte SSC. The arithmetic is `pace`'s, shared with the chip.
+pub struct Aes(pace::AesCipher);
+
+impl Aes {
+    pub fn new(cipher: pace::AesCipher) -> Self {
+        Aes(cipher)
+    }
+}
+
+impl SmCipher for Aes {
+    fn block_len(&self) -> usize {
+        16
+    }
+    fn encrypt(&self, ssc: &[u8], padded: &[u8]) -> Vec<u8> {
+        // SecureChannel passes whole blocks and a 16-byte SSC (checked at construction), so
+        // the only error `pace` can return cannot happen here.
+        self.0.encrypt(ssc, padded).unwrap_or_default()
+    }
+    fn decrypt(&self, ssc: &[u8], cryptogram: &[u8]) -> Option<Vec<u8>> {
+        self.0.decrypt(ssc, cryptogram).ok()
+    }
+    fn mac(&self, padded: &[u8]) -> [u8; 8] {
+        self.0.mac(padded)
+    }
+    fn name(&self) -> &'static str {
+        self.0.name()
+    }
+}
+
 /// One secure-messaging session: the cipher and the send sequence counter.
 pub struct SecureChannel {
     cipher: Box<dyn SmCipher>,
@@ -125,6 +155,36 @@ impl SecureChannel {
             cipher: Box::new(Tdes::new(kenc, kmac)),
             ssc: Zeroizing::new(ssc.to_vec()),
         }
+    }
+
+    /// The session PACE or Chip Authentication established: AES with a zero 16-byte SSC, or
+    /// 3DES with a zero 8-byte SSC (ICAO 9303-11 §9.8: SSC = 0 after PACE and after CA).
+    pub fn from_session_keys(keys: &pace::SessionKeys) -> Result<Self, pace::Error> {
+        if keys.cipher() == pace::Cipher::Tdes {
+            let (mut kenc, mut kmac) = ([0u8; 16], [0u8; 16]);
+            kenc.copy_from_slice(keys.k_enc().get(..16).ok_or(pace::Error::BadInput {
+                what: "3DES session key",
+                reason: "shorter than 16 bytes".into(),
+            })?);
+            kmac.copy_from_slice(keys.k_mac().get(..16).ok_or(pace::Error::BadInput {
+                what: "3DES session key",
+                reason: "shorter than 16 bytes".into(),
+            })?);
+            let channel = SecureChannel::tdes(kenc, kmac, [0; 8]);
+            zeroize::Zeroize::zeroize(&mut kenc);
+            zeroize::Zeroize::zeroize(&mut kmac);
+            return Ok(channel);
+        }
+        let cipher = Aes::new(pace::AesCipher::new(keys)?);
+        Ok(SecureChannel {
+            cipher: Box::new(cipher),
+            ssc: Zeroizing::new(vec![0; 16]),
+        })
+    }
+
+    /// The cipher's block length (8 for 3DES, 16 for AES): what response sizes are planned with.
+    pub fn block_len(&self) -> usize {
+        self.cipher.block_len()
     }
 
     /// The current send sequence counter (for tests and traces of test vectors).

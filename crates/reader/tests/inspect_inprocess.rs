@@ -18,7 +18,7 @@ fn personalized(name: &str, dg2_len: usize) -> (InProcess, reader::files::LdsFil
     let p = profile(name);
     let mut card = InProcess::new(Chip::blank(Arc::new(p.clone())));
     let perso = Personalization::begin(&mut card, &p, &secrets()).unwrap();
-    let f = files(perso.chip_keys(), dg2_len);
+    let f = files(&p, perso.chip_keys(), dg2_len);
     perso.write(&f).unwrap();
     (card, f)
 }
@@ -115,7 +115,7 @@ fn a_missing_data_group_fails_its_check() {
     let p = profile("cccd-chip");
     let mut card = InProcess::new(Chip::blank(Arc::new(p.clone())));
     let perso = Personalization::begin(&mut card, &p, &secrets()).unwrap();
-    let mut f = files(perso.chip_keys(), 1000);
+    let mut f = files(&p, perso.chip_keys(), 1000);
     // EF.COM lists DG3 too, which is never written
     f.insert(
         Ef::Com,

@@ -103,7 +103,7 @@ fn pcsc_both_profiles_write_lock_read_back_with_bac() {
         assert_eq!(card.atr(), p.atr, "{name}: the profile's ATR");
 
         let perso = Personalization::begin(&mut card, &p, &secrets()).unwrap();
-        let written = files(perso.chip_keys(), 20 * 1024);
+        let written = files(&p, perso.chip_keys(), 20 * 1024);
         let report = perso.write(&written).unwrap();
         println!(
             "{name} through pcscd: {} APDUs, {:.1} ms",
@@ -210,7 +210,7 @@ fn pcsc_readers_waiting_and_the_next_card_from_a_hopper() {
             card.next_card(WAIT).unwrap();
         }
         let perso = Personalization::begin(&mut card, &p, &secrets()).unwrap();
-        let f = files(perso.chip_keys(), 2000);
+        let f = files(&p, perso.chip_keys(), 2000);
         perso.write(&f).unwrap();
         let got = inspect(&mut card, &InspectOptions::bac(&secrets().mrz)).unwrap();
         assert_eq!(got.files, f, "card {round}");
@@ -237,7 +237,7 @@ fn pcsc_a_card_torn_mid_personalization_is_an_error() {
     });
     let mut card = PcscTransport::wait_for_card(&reader_name(), WAIT).unwrap();
     let result = Personalization::begin(&mut card, &p, &secrets()).and_then(|perso| {
-        let f = files(perso.chip_keys(), 2000);
+        let f = files(&p, perso.chip_keys(), 2000);
         perso.write(&f)
     });
     assert!(

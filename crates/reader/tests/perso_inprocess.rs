@@ -17,7 +17,7 @@ fn personalize(
     dg2_len: usize,
 ) -> Result<(PersoReport, reader::files::LdsFiles), reader::Error> {
     let perso = Personalization::begin(card, p, &secrets())?;
-    let f = files(perso.chip_keys(), dg2_len);
+    let f = files(&p, perso.chip_keys(), dg2_len);
     let report = perso.write(&f)?;
     Ok((report, f))
 }
@@ -106,7 +106,7 @@ fn files_the_profile_cannot_take_are_refused_before_writing() {
     let p = profile("jmrtd-applet");
     let mut card = InProcess::new(Chip::blank(Arc::new(p.clone())));
     let perso = Personalization::begin(&mut card, &p, &secrets()).unwrap();
-    let mut f = files(perso.chip_keys(), 1000);
+    let mut f = files(&p, perso.chip_keys(), 1000);
     f.insert(Ef::Dg(3), vec![0x63; 40_000]);
     let e = perso.write(&f).unwrap_err();
     assert!(e.to_string().contains("DG3"), "{e}");
@@ -148,7 +148,7 @@ fn files_the_profile_cannot_take_are_refused_before_writing() {
     ] {
         let mut card = InProcess::new(Chip::blank(Arc::new(p.clone())));
         let perso = Personalization::begin(&mut card, &p, &secrets()).unwrap();
-        let mut f = files(perso.chip_keys(), 1000);
+        let mut f = files(&p, perso.chip_keys(), 1000);
         mutate(&mut f);
         let e = perso.write(&f).unwrap_err();
         assert!(e.to_string().contains(what), "{what}: {e}");

@@ -55,6 +55,7 @@ mod tests {
             eeprom_page_write_us: 2000,
             aa_sign_us: 50_000,
             keygen_us: 70_000,
+            ecdh_us: 30_000,
         };
         assert_eq!(duration(&t, &Cost::default()), Duration::from_micros(1000));
         let c = Cost {

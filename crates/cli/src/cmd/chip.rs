@@ -5,6 +5,7 @@
 use super::pki::secret;
 use super::record::{load_one, today_or};
 use anyhow::Context;
+use reader::Can;
 use reader::bac::MrzInfo;
 use reader::files::{Ef, LdsFiles};
 use reader::inspect::{InspectOptions, Trust, inspect};
@@ -145,7 +146,10 @@ fn write(a: WriteArgs) -> anyhow::Result<ExitCode> {
     let result = personalize(
         &mut *card,
         &profile,
-        &Secrets { mrz },
+        &Secrets {
+            mrz,
+            can: Can::from_vietnam_id_number(&record.id_number).ok(),
+        },
         |keys| -> anyhow::Result<LdsFiles> {
             let spki = |der: &Option<Vec<u8>>| {
                 der.as_deref()
@@ -155,18 +159,13 @@ fn write(a: WriteArgs) -> anyhow::Result<ExitCode> {
             let options = lds::LdsOptions {
                 aa_public_key: spki(&keys.aa_spki)?,
                 ca_public_key: spki(&keys.ca_spki)?,
+                pace: profile.pace_choices(),
                 ..Default::default()
             };
             let set = lds::LdsSet::build(&record, &options)?;
             let signed = signer.sign(&set.data_groups, &meta)?;
             signed_seq = Some(signed.receipt.seq);
-            let mut files = LdsFiles::new();
-            files.insert(Ef::Com, set.com.clone());
-            for (n, bytes) in &set.data_groups {
-                files.insert(Ef::dg(*n).context("data group number")?, bytes.clone());
-            }
-            files.insert(Ef::Sod, signed.sod);
-            Ok(files)
+            Ok(reader::files::from_lds_set(&set, signed.sod))
         },
     );
     log.close()?;
@@ -222,6 +221,7 @@ fn read(a: ReadArgs) -> anyhow::Result<ExitCode> {
             Ef::Com => "EF.COM.bin".to_string(),
             Ef::Dg(n) => format!("DG{n}.bin"),
             Ef::Sod => "EF.SOD.bin".to_string(),
+            Ef::CardAccess => "EF.CardAccess.bin".to_string(),
         };
         let path = a.out.join(name);
         std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;

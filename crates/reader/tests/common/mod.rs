@@ -22,17 +22,26 @@ pub const PROFILES: [&str; 2] = ["jmrtd-applet", "cccd-chip"];
 pub fn secrets() -> Secrets {
     Secrets {
         mrz: MrzInfo::new("C03000001", "900101", "340101").unwrap(),
+        can: Some(reader::Can::new("012345").unwrap()),
     }
 }
 
-/// EF.COM listing DG1, DG2, DG15; DG1 with a TD1 MRZ; DG2 of `dg2_len` bytes in total; DG15
-/// from the chip key; a stand-in EF.SOD.
-pub fn files(keys: &ChipKeys, dg2_len: usize) -> LdsFiles {
+/// EF.COM; DG1 with a TD1 MRZ; DG2 of `dg2_len` bytes in total; DG14, DG15 and EF.CardAccess as
+/// `profile` and the chip's keys call for (built by `lds`); a stand-in EF.SOD.
+pub fn files(profile: &Profile, keys: &ChipKeys, dg2_len: usize) -> LdsFiles {
+    let spki = |der: &Option<Vec<u8>>| {
+        der.as_deref()
+            .map(|d| lds::SubjectPublicKeyInfo::decode(d, 0).unwrap())
+    };
+    let security = lds::LdsOptions {
+        aa_public_key: spki(&keys.aa_spki),
+        ca_public_key: spki(&keys.ca_spki),
+        pace: profile.pace_choices(),
+        ..Default::default()
+    }
+    .security_files()
+    .unwrap();
     let mut f = LdsFiles::new();
-    f.insert(
-        Ef::Com,
-        hex::decode("60155F0104303130375F36063034303030305C0361756F").unwrap(),
-    );
     let mrz = [
         "I<VNMC030000011001234567890<<<",
         "9001014M3401012VNM<<<<<<<<<<<6",
@@ -45,9 +54,23 @@ pub fn files(keys: &ChipKeys, dg2_len: usize) -> LdsFiles {
         tlv::encode(0x61, &tlv::encode(0x5F1F, mrz.as_bytes())),
     );
     f.insert(Ef::Dg(2), dg2(dg2_len));
-    if let Some(dg15) = keys.dg15() {
+    if let Some(dg14) = security.dg14 {
+        f.insert(Ef::Dg(14), dg14);
+    }
+    if let Some(dg15) = security.dg15 {
         f.insert(Ef::Dg(15), dg15);
     }
+    if let Some(card_access) = security.card_access {
+        f.insert(Ef::CardAccess, card_access);
+    }
+    let present: Vec<lds::FileId> = f
+        .keys()
+        .filter_map(|ef| match ef {
+            Ef::Dg(n) => lds::FileId::from_dg_number(*n),
+            _ => None,
+        })
+        .collect();
+    f.insert(Ef::Com, lds::Com::new(&present).encode());
     let sod_body: Vec<u8> = (0..1500u32).map(|i| (i * 7 + 3) as u8).collect();
     f.insert(Ef::Sod, tlv::encode(0x77, &sod_body));
     f
