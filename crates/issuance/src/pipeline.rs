@@ -716,8 +716,8 @@ fn one_card(
     }
     journal!(j.advance(job, JobState::Written, None));
 
-    // 7. Inspect like a verifier: BAC, read everything, passive + active authentication, and
-    //    every file byte-equal to what was written.
+    // 7. Inspect like a verifier: PACE (or BAC), read everything, passive authentication,
+    //    Chip and Active Authentication, and every file byte-equal to what was written.
     stage(Stage::Inspect);
     let t = match enc.transport() {
         Ok(t) => t,
@@ -727,9 +727,16 @@ fn one_card(
             ));
         }
     };
-    let opts = InspectOptions::bac(&mrz)
-        .with_profile(&ctx.profile)
-        .with_trust(&ctx.trust);
+    // A PACE chip is checked the way Vietnamese readers open it (PACE with the CAN, no
+    // fallback: a card whose PACE fails is spoiled); both chip keys are exercised (AA always,
+    // CA when DG14 offers it).
+    let opts = match (&secrets.can, ctx.profile.protocols.pace) {
+        (Some(can), true) => InspectOptions::can(can, None),
+        _ => InspectOptions::bac(&mrz),
+    }
+    .with_profile(&ctx.profile)
+    .with_trust(&ctx.trust)
+    .with_aa(reader::inspect::AaPolicy::Always);
     let inspection = match timed(shared, Stage::Inspect, || {
         reader::inspect::inspect(t, &opts)
     }) {

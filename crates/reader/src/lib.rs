@@ -7,9 +7,11 @@
 #![forbid(unsafe_code)]
 
 pub mod aa;
+pub mod access;
 pub mod apdu;
 pub mod bac;
 pub mod can;
+pub mod chip_auth;
 pub mod crypto;
 pub mod error;
 pub mod files;

@@ -115,6 +115,16 @@ impl<'a> Session<'a> {
         self.sm.is_some()
     }
 
+    /// The secure-messaging cipher's block length (8 for 3DES, 16 for AES), if a channel is open.
+    pub fn block_len(&self) -> Option<usize> {
+        self.sm.as_ref().map(SecureChannel::block_len)
+    }
+
+    /// The secure-messaging cipher's name, if a channel is open.
+    pub fn cipher_name(&self) -> Option<&'static str> {
+        self.sm.as_ref().map(SecureChannel::cipher_name)
+    }
+
     /// The raw exchange (for access protocols that run before secure messaging).
     pub fn exchange(&mut self) -> &mut dyn Exchange {
         &mut *self.ch

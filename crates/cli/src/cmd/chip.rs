@@ -66,14 +66,25 @@ pub struct WriteArgs {
 }
 
 #[derive(clap::Args)]
+#[command(group(clap::ArgGroup::new("key").required(true).multiple(true).args(["mrz", "can"])))]
 pub struct ReadArgs {
     /// PC/SC reader name.
     #[arg(long)]
     reader: String,
-    /// BAC key: DOCUMENT_NUMBER,YYMMDD(birth),YYMMDD(expiry).
+    /// MRZ key: DOCUMENT_NUMBER,YYMMDD(birth),YYMMDD(expiry): PACE with the MRZ when no CAN is
+    /// given, and BAC as the fallback.
     #[arg(long, value_parser = parse_mrz)]
-    mrz: MrzInfo,
-    /// Folder for the files read (EF.COM.bin, DG<n>.bin, EF.SOD.bin).
+    mrz: Option<MrzInfo>,
+    /// The 6-digit Card Access Number for PACE (Vietnam: the last 6 digits of the ID number).
+    #[arg(long, value_parser = parse_can)]
+    can: Option<Can>,
+    /// Certificate revocation list (PEM or DER) for passive authentication (with --csca).
+    #[arg(long, requires = "csca")]
+    crl: Option<PathBuf>,
+    /// Active Authentication: auto (only when DG14 offers no Chip Authentication), always, never.
+    #[arg(long, value_enum, default_value = "auto")]
+    aa: crate::cmd::verify::AaArg,
+    /// Folder for the files read (EF.CardAccess.bin, EF.COM.bin, DG<n>.bin, EF.SOD.bin).
     #[arg(long)]
     out: PathBuf,
     /// CSCA certificate(s), PEM or DER: enables passive authentication.
@@ -93,6 +104,10 @@ pub struct ReadArgs {
 
 fn parse_mrz(s: &str) -> Result<MrzInfo, String> {
     MrzInfo::parse(s).map_err(|e| e.to_string())
+}
+
+fn parse_can(s: &str) -> Result<Can, String> {
+    Can::new(s).map_err(|e| e.to_string())
 }
 
 pub fn run(cmd: Cmd) -> anyhow::Result<ExitCode> {
@@ -204,11 +219,15 @@ fn write(a: WriteArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn read(a: ReadArgs) -> anyhow::Result<ExitCode> {
-    let trust = a.csca.as_deref().map(Trust::load).transpose()?;
+    let trust = a
+        .csca
+        .as_deref()
+        .map(|c| Trust::load_with_crl(c, a.crl.as_deref()))
+        .transpose()?;
     let profile = a.profile.as_deref().map(Profile::load).transpose()?;
     std::fs::create_dir_all(&a.out).with_context(|| format!("creating {}", a.out.display()))?;
     let mut card = open(&a.reader, a.wait, None)?;
-    let mut opts = InspectOptions::bac(&a.mrz);
+    let mut opts = InspectOptions::with_keys(a.can.as_ref(), a.mrz.as_ref()).with_aa(a.aa.into());
     if let Some(p) = &profile {
         opts = opts.with_profile(p);
     }

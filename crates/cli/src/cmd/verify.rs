@@ -1,16 +1,18 @@
-//! `cccd verify`: quality control of one card on a reader — full inspection (BAC, every file,
-//! passive and active authentication), then a comparison with the registry record.
+//! `cccd verify`: quality control of one card on a reader — full inspection (PACE with the CAN
+//! or the MRZ, BAC as the fallback, every file, passive authentication, Chip Authentication
+//! and/or Active Authentication), then a comparison with the registry record.
 
 use anyhow::Context as _;
 use issuance::registry::{Loader, Registry};
-use reader::inspect::{InspectOptions, Trust};
+use reader::Can;
+use reader::inspect::{AaPolicy, InspectOptions, Trust};
 use serde_json::json;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 #[derive(clap::Args)]
-#[command(group(clap::ArgGroup::new("key").required(true).args(["id", "mrz"])))]
+#[command(group(clap::ArgGroup::new("key").required(true).multiple(true).args(["id", "mrz", "can"])))]
 pub struct Args {
     /// The PC/SC reader holding the card.
     #[arg(long)]
@@ -27,9 +29,17 @@ pub struct Args {
     /// The card holder's 12-digit ID number in the registry (needs --db).
     #[arg(long, requires = "db")]
     pub id: Option<String>,
-    /// Without a registry: the BAC key as DOCUMENT,YYMMDD(birth),YYMMDD(expiry).
+    /// Without a registry: the MRZ key as DOCUMENT,YYMMDD(birth),YYMMDD(expiry) (PACE with the
+    /// MRZ when no CAN is given, and BAC as the fallback).
     #[arg(long)]
     pub mrz: Option<String>,
+    /// The 6-digit Card Access Number for PACE. With --id it defaults to the last 6 digits of
+    /// the ID number (Vietnamese cards print no separate CAN).
+    #[arg(long)]
+    pub can: Option<String>,
+    /// Active Authentication: auto (only when DG14 offers no Chip Authentication), always, never.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub aa: AaArg,
     /// Firmware profile, to read with its largest chunks (default: short APDUs).
     #[arg(long)]
     pub profile: Option<PathBuf>,
@@ -40,12 +50,31 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(a: Args) -> anyhow::Result<ExitCode> {
-    let mut trust = Trust::load(&a.csca)?;
-    if let Some(crl) = &a.crl {
-        let bytes = std::fs::read(crl).with_context(|| format!("reading {}", crl.display()))?;
-        trust.crl = Some(sign::certs::parse_crl(&bytes, &crl.display().to_string())?);
+/// `--aa`.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum AaArg {
+    Auto,
+    Always,
+    Never,
+}
+
+impl From<AaArg> for AaPolicy {
+    fn from(a: AaArg) -> Self {
+        match a {
+            AaArg::Auto => AaPolicy::Auto,
+            AaArg::Always => AaPolicy::Always,
+            AaArg::Never => AaPolicy::Never,
+        }
     }
+}
+
+pub fn run(a: Args) -> anyhow::Result<ExitCode> {
+    let trust = Trust::load_with_crl(&a.csca, a.crl.as_deref())?;
+    let can = match (&a.can, &a.id) {
+        (Some(c), _) => Some(Can::new(c).context("--can")?),
+        (None, Some(id)) => Can::from_vietnam_id_number(id).ok(),
+        (None, None) => None,
+    };
     let record = match (&a.db, &a.id) {
         (Some(db), Some(id)) => {
             anyhow::ensure!(db.exists(), "{}: no such registry database", db.display());
@@ -62,7 +91,7 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
     let mrz = match (&record, &a.mrz) {
         (Some(r), _) => {
             let td1 = lds::mrz::Td1::from_record(r, &lds::mrz::MrzOptions::default())?;
-            issuance::pipeline::bac_mrz(&td1).map_err(anyhow::Error::msg)?
+            Some(issuance::pipeline::bac_mrz(&td1).map_err(anyhow::Error::msg)?)
         }
         (None, Some(m)) => {
             let parts: Vec<&str> = m.split(',').collect();
@@ -70,17 +99,23 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
                 parts.len() == 3,
                 "--mrz: expected DOCUMENT,YYMMDD,YYMMDD (document number, birth, expiry)"
             );
-            reader::bac::MrzInfo::new(parts[0], parts[1], parts[2])?
+            Some(reader::bac::MrzInfo::new(parts[0], parts[1], parts[2])?)
         }
-        (None, None) => anyhow::bail!("give --db and --id, or --mrz"),
+        (None, None) => None,
     };
+    anyhow::ensure!(
+        can.is_some() || mrz.is_some(),
+        "give --can, --mrz, or --db and --id"
+    );
     let profile = match &a.profile {
         Some(p) => Some(reader::Profile::load(p)?),
         None => None,
     };
     let mut t = reader::pcsc::PcscTransport::wait_for_card(&a.reader, Duration::from_secs(a.wait))
         .context("cannot reach the card (is pcscd running and a card in the reader?)")?;
-    let mut opts = InspectOptions::bac(&mrz).with_trust(&trust);
+    let mut opts = InspectOptions::with_keys(can.as_ref(), mrz.as_ref())
+        .with_trust(&trust)
+        .with_aa(a.aa.into());
     if let Some(p) = &profile {
         opts = opts.with_profile(p);
     }
