@@ -1,10 +1,17 @@
-//! The chip's persistent state (its EEPROM): lifecycle, files, access secrets and private keys,
-//! and the chip image file that stands in for it between processes.
+//! The chip's persistent state (its EEPROM): lifecycle, files, access secrets (the MRZ hash, the
+//! PACE CAN), the PACE retry counters, private keys, and the chip image file that stands in for
+//! it between processes.
+//!
+//! The retry counters live here, not in the volatile session, because a counter that came back
+//! with every power cycle would give a skimmer unlimited guesses: the chip decrements one at
+//! MSE:Set AT and writes it before the nonce leaves the chip. Fields added after the first image
+//! format (`can`, `pace_counters`) have serde defaults, so older images still load.
 //!
 //! The image is test infrastructure, not a product format: it holds the chip's PRIVATE KEYS in
 //! clear (as the EEPROM of a real chip does), so it is written with mode 0600, atomically
 //! (temporary file, fsync, rename), and must be treated as secret.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -42,6 +49,14 @@ pub struct PersistentState {
     /// ECDH P-256 Chip Authentication key generated on the chip.
     #[serde(with = "opt_ec")]
     pub ca_key: Option<EcKey>,
+    /// The PACE password CAN (6 ASCII digits) from PUT DATA 65; anyone who knows it can open a
+    /// PACE session, so it is as secret as the MRZ hash.
+    #[serde(default, with = "opt_text_secret")]
+    pub can: Option<Zeroizing<String>>,
+    /// Remaining attempts of the PACE passwords that have a failure counter, by password name
+    /// (`"can"`, `"mrz"`); a password without an entry has its full count (or no counter).
+    #[serde(default)]
+    pub pace_counters: BTreeMap<String, u8>,
 }
 
 impl std::fmt::Debug for PersistentState {
@@ -53,6 +68,8 @@ impl std::fmt::Debug for PersistentState {
             .field("rsa_aa", &self.rsa_aa)
             .field("ec_aa", &self.ec_aa)
             .field("ca_key", &self.ca_key)
+            .field("can", &self.can.as_ref().map(|_| "<redacted>"))
+            .field("pace_counters", &self.pace_counters)
             .finish()
     }
 }
@@ -67,17 +84,23 @@ impl PersistentState {
             rsa_aa: None,
             ec_aa: None,
             ca_key: None,
+            can: None,
+            pace_counters: BTreeMap::new(),
         }
     }
 
-    /// EEPROM bytes the keys and secrets take.
+    /// EEPROM bytes the keys and secrets take. The retry counters are not counted: a chip keeps
+    /// them in reserved system memory, so a full file area can never stop one being written.
     pub fn key_bytes(&self) -> usize {
         let rsa = self
             .rsa_aa
             .as_ref()
             .map_or(0, |k| k.modulus.len() + k.private_exponent.len());
         let ec = |k: &Option<EcKey>| if k.is_some() { 32 + 65 } else { 0 };
-        rsa + ec(&self.ec_aa) + ec(&self.ca_key) + self.mrz_hash.as_ref().map_or(0, |h| h.len())
+        rsa + ec(&self.ec_aa)
+            + ec(&self.ca_key)
+            + self.mrz_hash.as_ref().map_or(0, |h| h.len())
+            + self.can.as_ref().map_or(0, |c| c.len())
     }
 }
 
@@ -182,6 +205,28 @@ mod opt_secret {
     }
 }
 
+/// An optional secret text (the CAN): a JSON string, zeroized buffers.
+mod opt_text_secret {
+    use super::*;
+    use serde::{Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(
+        v: &Option<Zeroizing<String>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(v) => s.serialize_str(v),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Zeroizing<String>>, D::Error> {
+        Ok(Option::<String>::deserialize(d)?.map(Zeroizing::new))
+    }
+}
+
 mod opt_ec {
     use super::*;
     use serde::{Deserializer, Serializer};
@@ -235,6 +280,35 @@ mod tests {
         );
         assert!(back.ca_key.is_none() && back.rsa_aa.is_none());
         assert!(format!("{st:?}").contains("redacted"));
+    }
+
+    #[test]
+    fn can_and_pace_counters_round_trip_and_older_images_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("chip.json");
+        let mut st = PersistentState::blank(Some(1000), 0);
+        st.can = Some(Zeroizing::new("731946".to_string()));
+        st.pace_counters.insert("can".into(), 7);
+        assert_eq!(
+            st.key_bytes(),
+            6,
+            "the CAN takes EEPROM like the other secrets"
+        );
+        save_image(&path, "cccd-chip", &st).unwrap();
+        let back = load_image(&path, "cccd-chip").unwrap();
+        assert_eq!(back.can.as_deref().map(String::as_str), Some("731946"));
+        assert_eq!(back.pace_counters.get("can"), Some(&7));
+        assert!(!format!("{st:?}").contains("731946"));
+
+        // An image written before PACE: no `can`, no `pace_counters`.
+        let mut json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let chip = json["chip"].as_object_mut().unwrap();
+        chip.remove("can");
+        chip.remove("pace_counters");
+        std::fs::write(&path, serde_json::to_vec(&json).unwrap()).unwrap();
+        let old = load_image(&path, "cccd-chip").unwrap();
+        assert!(old.can.is_none() && old.pace_counters.is_empty());
     }
 
     #[test]
