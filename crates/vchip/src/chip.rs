@@ -5,14 +5,26 @@
 //! shared with the terminal side. Rules, for both profiles:
 //! - the eMRTD application is selected implicitly after every reset (a default-selected applet);
 //!   SELECT by its AID answers 9000, another AID 6A82, SELECT of the MF is refused (6A82);
-//! - personalization commands (CREATE FILE, UPDATE BINARY, PUT DATA, GENERATE ASYMMETRIC KEY
-//!   PAIR, the lock) answer 6985 once the chip is operational;
-//! - reading: EF.CardAccess (011C) is always readable; other EFs need a BAC session once
-//!   operational (6982), and before the lock as the profile's `read_before_lock` says;
-//! - secure messaging: a protected command (CLA x C) before BAC answers 6882; a protected
-//!   command that fails to verify answers 6987/6988 in plain and ends the session; a plain
-//!   command during a session ends it; every protected answer carries DO'99' and DO'8E';
-//! - a reset (power off/on, warm reset) ends the session and clears the current EF.
+//! - personalization commands (CREATE FILE, UPDATE BINARY, PUT DATA incl. the CAN, GENERATE
+//!   ASYMMETRIC KEY PAIR, the lock) answer 6985 once the chip is operational;
+//! - reading: EF.CardAccess (011C) is always readable; other EFs need a secure-messaging session
+//!   (BAC or PACE, they give the same access) once operational (6982), and before the lock as
+//!   the profile's `read_before_lock` says;
+//! - secure messaging: a protected command (CLA x C) before BAC or PACE answers 6882; a
+//!   protected command that fails to verify answers 6987/6988 in plain and ends the session; a
+//!   plain command during a session ends it; every protected answer carries DO'99' and DO'8E';
+//!   response data is capped so the protected answer fits the command's Le form, planned with
+//!   the session cipher's block (8 for 3DES, 16 for AES);
+//! - PACE (profiles with `protocols.pace`, see [`auth`]): MSE:Set AT `C1 A4` in plain starts a
+//!   run and counts an attempt on the password's retry counter (persisted at once); GENERAL
+//!   AUTHENTICATE in plain, CLA `10` (chained) or `00`, steps through it; the last answer goes
+//!   in plain and AES secure messaging (SSC 0) starts after it; any error ends the run. BAC
+//!   stays available next to PACE, as ICAO requires of PACE chips;
+//! - Chip Authentication (`protocols.chip_authentication`, under secure messaging only): MSE:Set
+//!   AT `41 A4` + GENERAL AUTHENTICATE, or MSE:Set KAT `41 A6` for 3DES; the answer is protected
+//!   with the old keys, the next command must use the new ones (SSC 0);
+//! - a reset (power off/on, warm reset) ends the session, any PACE or CA run in progress, and
+//!   clears the current EF; retry counters persist.
 
 use std::sync::Arc;
 
@@ -30,6 +42,8 @@ use crate::fs::{FsError, lds_sfi, pages_touched};
 use crate::keys::{EcKey, RsaAaHash};
 use crate::state::{Lifecycle, PersistentState};
 use crate::timing::{Cost, TimingMode};
+
+mod auth;
 
 /// FID of EF.CardAccess, readable without access control.
 pub const CARD_ACCESS: u16 = 0x011C;
@@ -50,6 +64,7 @@ const FUNCTION_NOT_SUPPORTED: u16 = 0x6A81;
 const FILE_NOT_FOUND: u16 = 0x6A82;
 const NOT_ENOUGH_MEMORY: u16 = 0x6A84;
 const INCORRECT_P1P2: u16 = 0x6A86;
+const REF_DATA_NOT_FOUND: u16 = 0x6A88;
 const FILE_EXISTS: u16 = 0x6A89;
 const WRONG_PARAMETERS: u16 = 0x6B00;
 const INS_NOT_SUPPORTED: u16 = 0x6D00;
@@ -70,6 +85,9 @@ enum Op {
     PutAaExponent,
     GenerateAaKey,
     GenerateCaKey,
+    PutCan,
+    ManageSecurityEnvironment,
+    GeneralAuthenticate,
     Lock,
     GetChallenge,
     ExternalAuthenticate,
@@ -114,6 +132,14 @@ fn dispatch_table(p: &Profile) -> Vec<(Header, Match, Op)> {
         (c.put_aa_private_exponent, Match::Full, Op::PutAaExponent),
         (c.generate_aa_key, Match::Full, Op::GenerateAaKey),
         (c.generate_ca_key, Match::Full, Op::GenerateCaKey),
+        (c.put_can, Match::Full, Op::PutCan),
+        // P1-P2 select the MSE variant (PACE, CA Set AT, CA Set KAT): checked by the command.
+        (
+            c.manage_security_environment,
+            Match::Ins,
+            Op::ManageSecurityEnvironment,
+        ),
+        (c.general_authenticate, Match::Ins, Op::GeneralAuthenticate),
     ];
     t.extend(
         optional
@@ -150,6 +176,25 @@ struct Session {
     current_ef: Option<u16>,
     challenge: Option<[u8; 8]>,
     sm: Option<SecureChannel>,
+    /// A PACE run between MSE:Set AT and its last GENERAL AUTHENTICATE.
+    pace: Option<auth::PaceRun>,
+    /// Chip Authentication selected by MSE:Set AT, waiting for GENERAL AUTHENTICATE; belongs
+    /// to the secure-messaging session it was set in.
+    ca: Option<pace::CaParams>,
+    /// The channel Chip Authentication derived: it replaces `sm` right after the current
+    /// answer is protected (with the old keys, which the terminal still uses to read it).
+    pending_sm: Option<SecureChannel>,
+    /// Passwords a PACE with the CAN resumed from suspension, for one attempt each.
+    resumed: Vec<pace::PasswordKind>,
+}
+
+impl Session {
+    /// Ends secure messaging and what belongs to it (a Chip Authentication in progress).
+    fn end_secure_messaging(&mut self) {
+        self.sm = None;
+        self.ca = None;
+        self.pending_sm = None;
+    }
 }
 
 /// One virtual chip.
@@ -295,10 +340,11 @@ impl Chip {
             let Some(sm) = self.session.sm.as_mut() else {
                 return Response::status(SM_NOT_SUPPORTED);
             };
+            let block = sm.block_len();
             let plain = match sm.unprotect_command(&cmd) {
                 Ok(plain) => plain,
                 Err(e) => {
-                    self.session.sm = None;
+                    self.session.end_secure_messaging();
                     let sw = match e {
                         SmError::Missing { .. } => SM_OBJECTS_MISSING,
                         _ => SM_OBJECTS_INCORRECT,
@@ -306,18 +352,31 @@ impl Chip {
                     return Response::status(sw);
                 }
             };
-            let cap = reader::sm::max_plain_for(outer_max, 8);
+            let cap = reader::sm::max_plain_for(outer_max, block);
             let resp = self.execute(&plain, true, cap, cost);
-            match self.session.sm.as_mut() {
+            let out = match self.session.sm.as_mut() {
                 Some(sm) => sm.protect_response(&resp),
                 None => resp,
+            };
+            // Chip Authentication: this answer went out under the old keys; the next command
+            // must come under the new ones.
+            if let Some(next) = self.session.pending_sm.take() {
+                self.session.sm = Some(next);
             }
+            out
         } else {
-            if cmd.cla != 0 {
+            // CLA 10 (command chaining) only for GENERAL AUTHENTICATE: PACE chains its steps.
+            let chained_ga = cmd.cla == 0x10
+                && self
+                    .profile
+                    .commands
+                    .general_authenticate
+                    .is_some_and(|h| h.ins == cmd.ins);
+            if cmd.cla != 0 && !chained_ga {
                 return Response::status(CLA_NOT_SUPPORTED);
             }
             // ICAO 9303-11 §9.8: a plain command ends the secure-messaging session.
-            self.session.sm = None;
+            self.session.end_secure_messaging();
             self.execute(&cmd, false, outer_max, cost)
         }
     }
@@ -354,6 +413,7 @@ impl Chip {
                 | Op::PutAaExponent
                 | Op::GenerateAaKey
                 | Op::GenerateCaKey
+                | Op::PutCan
                 | Op::Lock
         );
         if perso && self.is_locked() {
@@ -374,6 +434,9 @@ impl Chip {
                 self.put_rsa_part(cmd, op == Op::PutAaModulus, cost)
             }
             Op::GenerateAaKey | Op::GenerateCaKey => self.generate(op == Op::GenerateAaKey, cost),
+            Op::PutCan => self.put_can(cmd, cost),
+            Op::ManageSecurityEnvironment => self.manage_security_environment(cmd, secured, cost),
+            Op::GeneralAuthenticate => self.general_authenticate(cmd, secured, cost),
             Op::Lock => {
                 self.state.lifecycle = Lifecycle::Operational;
                 self.dirty = true;

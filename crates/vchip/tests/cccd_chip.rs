@@ -168,24 +168,22 @@ fn active_authentication_ecdsa_with_the_on_chip_key() {
 
 #[test]
 fn chip_authentication_key_is_generated_when_the_profile_asks() {
-    let text = CCCD
-        .replace(
-            "internal_authenticate = { cla = 0x00, ins = 0x88 }",
-            "internal_authenticate = { cla = 0x00, ins = 0x88 }\ngenerate_ca_key = { cla = 0x00, ins = 0x46, p1 = 0x00, p2 = 0x02 }",
-        )
-        .replace(
-            "aa_key_provisioning = \"generate-on-chip\"",
-            "aa_key_provisioning = \"generate-on-chip\"\nchip_authentication = { kind = \"ecdh-p256\" }",
-        );
-    let mut t = Term::new(Chip::blank(profile(&text)));
+    let mut t = Term::new(Chip::blank(cccd()));
     let r = t.send(&cmd(0, 0x46, 0, 2).with_le(256));
     assert_eq!(r.sw, 0x9000);
     assert_eq!(r.data.len(), 5 + 65);
     let ca = t.chip().state().ca_key.as_ref().unwrap();
     assert_eq!(ca.public_point(), r.data[5..]);
     assert!(t.chip().state().ec_aa.is_none());
-    // Without the profile entry there is no such command.
-    let mut plain = Term::new(Chip::blank(cccd()));
+    // Without the profile entry (and Chip Authentication) there is no such command.
+    let text = CCCD
+        .replace(
+            "generate_ca_key = { cla = 0x00, ins = 0x46, p1 = 0x00, p2 = 0x02 }\n",
+            "",
+        )
+        .replace("chip_authentication = { kind = \"ecdh-p256\" }\n", "")
+        .replace("chip_authentication = true", "chip_authentication = false");
+    let mut plain = Term::new(Chip::blank(profile(&text)));
     assert_eq!(plain.sw(&cmd(0, 0x46, 0, 2).with_le(256)), 0x6A86);
 }
 

@@ -323,3 +323,30 @@ fn select_rules() {
     );
     assert_eq!(t.sw(&cmd(0, 0xA4, 0, 0x0C)), 0x6A82);
 }
+
+#[test]
+fn no_pace_no_chip_authentication_no_can() {
+    // The JMRTD applet has no MSE, GENERAL AUTHENTICATE or PUT DATA 65: its profile names none.
+    let mut blank = Term::new(Chip::blank(jmrtd()));
+    assert_eq!(
+        blank.sw(&cmd(0, 0xDA, 0, 0x65).with_data(h("6508 0406 303132333435"))),
+        0x6A86,
+        "PUT DATA with an object the applet does not know"
+    );
+    assert!(blank.chip().state().can.is_none());
+    let (mut t, _, _) = personalized();
+    let mse_pace = cmd(0, 0x22, 0xC1, 0xA4).with_data(h("800A04007F00070202040202 830102"));
+    assert_eq!(t.sw(&mse_pace), 0x6D00);
+    assert_eq!(t.sw(&cmd(0, 0x86, 0, 0).with_data(h("7C00"))), 0x6D00);
+    assert_eq!(
+        t.sw(&cmd(0x10, 0x86, 0, 0).with_data(h("7C00"))),
+        0x6E00,
+        "no chaining without GENERAL AUTHENTICATE"
+    );
+    // Nor under BAC (Chip Authentication would come there).
+    t.bac(DOC, DOB, DOE).unwrap();
+    assert_eq!(
+        t.sw(&cmd(0, 0x22, 0x41, 0xA4).with_data(h("800A04007F00070202030202"))),
+        0x6D00
+    );
+}

@@ -226,3 +226,145 @@ pub fn read_file(term: &mut Term, fid: u16, chunk: usize) -> Vec<u8> {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// PACE and Chip Authentication: the terminal is `pace`'s, the APDUs are built here.
+
+/// The CAN the PACE tests personalize.
+pub const CAN: &str = "012345";
+
+/// EF.CardAccess with one PACEInfo (id-PACE-ECDH-GM-AES-CBC-CMAC-128, version 2, parameter 13):
+/// the chip never parses it, it only has to serve it without access control.
+pub const CARD_ACCESS_BYTES: &str = "3114 3012 060A 04007F00070202040202 020102 02010D";
+
+/// PUT DATA CAN: `65 L { 04 L <digits> }`.
+pub fn put_can(can: &str) -> Command {
+    cmd(0, 0xDA, 0, 0x65).with_data(reader::tlv::encode(
+        0x65,
+        &reader::tlv::encode(0x04, can.as_bytes()),
+    ))
+}
+
+/// FCP CREATE FILE with an explicit SFI (DO'88' = SFI << 3).
+pub fn fcp_create_sfi(fid: u16, size: u16, sfi: u8) -> Command {
+    let mut inner = Vec::new();
+    reader::tlv::write(&mut inner, 0x80, &size.to_be_bytes());
+    reader::tlv::write(&mut inner, 0x83, &fid.to_be_bytes());
+    reader::tlv::write(&mut inner, 0x88, &[sfi << 3]);
+    cmd(0, 0xE0, 0, 0).with_data(reader::tlv::encode(0x62, &inner))
+}
+
+/// What a personalized PACE chip gives the terminal: the public keys it generated.
+pub struct PaceCard {
+    pub aa_public: Vec<u8>,
+    pub ca_public: Vec<u8>,
+}
+
+/// cccd-chip with PACE: EF.CardAccess and the files, PUT MRZ, PUT CAN (`can`, if any), the AA
+/// and CA keys generated on the chip, ACTIVATE.
+pub fn personalize_cccd_pace(
+    term: &mut Term,
+    files: &[(u16, Vec<u8>)],
+    can: Option<&str>,
+) -> PaceCard {
+    assert_eq!(term.sw(&select_aid()), 0x9000);
+    let card_access = h(CARD_ACCESS_BYTES);
+    assert_eq!(
+        term.sw(&fcp_create_sfi(0x011C, card_access.len() as u16, 0x1C)),
+        0x9000
+    );
+    assert_eq!(term.sw(&update(0, &card_access)), 0x9000);
+    for (fid, data) in files {
+        assert_eq!(term.sw(&fcp_create(*fid, data.len() as u16)), 0x9000);
+        assert_eq!(term.sw(&update(0, data)), 0x9000);
+    }
+    assert_eq!(term.sw(&put_mrz()), 0x9000);
+    if let Some(can) = can {
+        assert_eq!(term.sw(&put_can(can)), 0x9000);
+    }
+    let mut public = |p2: u8| {
+        let r = term.send(&cmd(0, 0x46, 0, p2).with_le(256));
+        assert_eq!(r.sw, 0x9000);
+        assert_eq!(&r.data[..5], &[0x7F, 0x49, 0x43, 0x86, 0x41]);
+        r.data[5..].to_vec()
+    };
+    let aa_public = public(1);
+    let ca_public = public(2);
+    assert_eq!(term.sw(&cmd(0, 0x44, 0, 0)), 0x9000);
+    PaceCard {
+        aa_public,
+        ca_public,
+    }
+}
+
+/// Where a PACE run stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaceFailure {
+    /// MSE:Set AT answered this status.
+    Mse(u16),
+    /// GENERAL AUTHENTICATE step `step` (1-4) answered `sw`.
+    Ga { step: usize, sw: u16 },
+    /// The terminal refused the chip's answer.
+    Terminal(pace::Error),
+}
+
+/// MSE:Set AT for PACE naming `params` (with the parameter ID) and `kind`.
+pub fn pace_mse(params: pace::PaceParams, kind: pace::PasswordKind) -> Command {
+    let data = pace::MseSetAt {
+        protocol_oid: params.protocol_oid().to_vec(),
+        password_ref: Some(kind.reference()),
+        key_ref: Some(params.parameter_id()),
+    }
+    .encode();
+    cmd(0, 0x22, 0xC1, 0xA4).with_data(data)
+}
+
+impl Term {
+    /// PACE in plain with `pace::PaceTerminal`; on success the terminal's session is the AES
+    /// channel of the agreed keys (SSC 0), as the chip's should be.
+    pub fn pace(
+        &mut self,
+        params: pace::PaceParams,
+        password: &pace::Password,
+    ) -> Result<(), PaceFailure> {
+        let r = self.plain(&pace_mse(params, password.kind()));
+        if r.sw != 0x9000 {
+            return Err(PaceFailure::Mse(r.sw));
+        }
+        let mut terminal = pace::PaceTerminal::new(params, password);
+        let mut step = pace::PaceTerminal::first_command();
+        let mut n = 0;
+        loop {
+            match step {
+                pace::TerminalStep::Send { data, chained } => {
+                    n += 1;
+                    let cla = if chained { 0x10 } else { 0x00 };
+                    let r = self.plain(&cmd(cla, 0x86, 0, 0).with_data(data).with_le(256));
+                    if r.sw != 0x9000 {
+                        return Err(PaceFailure::Ga { step: n, sw: r.sw });
+                    }
+                    step = terminal
+                        .next_step(&r.data, &mut rand::rngs::OsRng)
+                        .map_err(PaceFailure::Terminal)?;
+                }
+                pace::TerminalStep::Established(keys) => {
+                    self.sm = Some(SecureChannel::from_session_keys(&keys).unwrap());
+                    return Ok(());
+                }
+            }
+        }
+    }
+
+    /// Sends under the session and reports a response that does not verify instead of
+    /// panicking (a cloned chip after Chip Authentication).
+    pub fn try_secure(&mut self, cmd: &Command) -> Result<Response, reader::sm::SmError> {
+        let sm = self.sm.as_mut().expect("no SM session");
+        let wrapped = sm.protect_command(cmd).unwrap();
+        let resp = self.t.transmit(&wrapped).unwrap();
+        self.sm.as_mut().unwrap().unprotect_response(&resp)
+    }
+
+    pub fn chip_mut(&mut self) -> &mut Chip {
+        self.t.chip_mut()
+    }
+}
