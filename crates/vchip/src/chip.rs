@@ -15,11 +15,11 @@
 //!   plain command during a session ends it; every protected answer carries DO'99' and DO'8E';
 //!   response data is capped so the protected answer fits the command's Le form, planned with
 //!   the session cipher's block (8 for 3DES, 16 for AES);
-//! - PACE (profiles with `protocols.pace`, see [`auth`]): MSE:Set AT `C1 A4` in plain starts a
-//!   run and counts an attempt on the password's retry counter (persisted at once); GENERAL
-//!   AUTHENTICATE in plain, CLA `10` (chained) or `00`, steps through it; the last answer goes
-//!   in plain and AES secure messaging (SSC 0) starts after it; any error ends the run. BAC
-//!   stays available next to PACE, as ICAO requires of PACE chips;
+//! - PACE (profiles with `protocols.pace`, see `chip/auth.rs`): MSE:Set AT `C1 A4` in plain
+//!   starts a run and counts an attempt on the password's retry counter (persisted at once);
+//!   GENERAL AUTHENTICATE in plain, CLA `10` (chained) or `00`, steps through it; the last
+//!   answer goes in plain and AES secure messaging (SSC 0) starts after it; any error ends the
+//!   run. BAC stays available next to PACE, as ICAO requires of PACE chips;
 //! - Chip Authentication (`protocols.chip_authentication`, under secure messaging only): MSE:Set
 //!   AT `41 A4` + GENERAL AUTHENTICATE, or MSE:Set KAT `41 A6` for 3DES; the answer is protected
 //!   with the old keys, the next command must use the new ones (SSC 0);
