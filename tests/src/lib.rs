@@ -72,7 +72,12 @@ pub fn slots() -> [Slot; 2] {
 
 /// The firmware profile used by the tests.
 pub fn profile() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../firmware-profiles/cccd-chip.toml")
+    profile_named("cccd-chip")
+}
+
+/// A shipped firmware profile (`cccd-chip`, `jmrtd-applet`).
+pub fn profile_named(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../firmware-profiles/{name}.toml"))
 }
 
 pub fn templates() -> PathBuf {
@@ -88,16 +93,32 @@ pub struct Encoder {
 impl Encoder {
     /// Starts an encoder with `blanks` cards behind the first, optionally tearing each card.
     pub fn start(slot: &Slot, blanks: u32, tear_after: Option<u64>, log: &Path) -> Encoder {
+        Encoder::start_with(slot, &profile(), None, blanks, tear_after, log)
+    }
+
+    /// [`Encoder::start`] with a firmware profile and, optionally, a chip image file (loaded if
+    /// it exists: a card made earlier, or a clone).
+    pub fn start_with(
+        slot: &Slot,
+        profile: &Path,
+        image: Option<&Path>,
+        blanks: u32,
+        tear_after: Option<u64>,
+        log: &Path,
+    ) -> Encoder {
+        wait_for_empty(&slot.reader, Duration::from_secs(10));
         let f = std::fs::File::create(log).expect("log file");
         let mut cmd = Command::new(cccd_bin());
-        cmd.args(["vchip", "serve", "--profile"])
-            .arg(profile())
-            .args([
-                "--port",
-                &slot.port.to_string(),
-                "--blanks",
-                &blanks.to_string(),
-            ]);
+        cmd.args(["vchip", "serve", "--profile"]).arg(profile);
+        if let Some(image) = image {
+            cmd.arg("--image").arg(image);
+        }
+        cmd.args([
+            "--port",
+            &slot.port.to_string(),
+            "--blanks",
+            &blanks.to_string(),
+        ]);
         if let Some(n) = tear_after {
             cmd.args(["--tear-after", &n.to_string()]);
         }
@@ -129,23 +150,43 @@ impl Drop for Encoder {
     }
 }
 
+/// True when pcscd reports a card in `reader`.
+fn card_present(reader: &str) -> bool {
+    let o = cccd(&["readers", "--json"]);
+    assert!(
+        o.status.success(),
+        "cccd readers failed (is pcscd running?): {}",
+        text(&o)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("readers JSON");
+    v["readers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|r| r["name"] == reader && r["card_present"] == true)
+}
+
+/// Waits until `reader` is empty (a card of an earlier test is gone), then lets the slot settle:
+/// pcscd finishes a removal only at its next presence poll (~400 ms) and powers the slot down
+/// then; a card inserted before that is never seen.
+pub fn wait_for_empty(reader: &str, timeout: Duration) {
+    let end = Instant::now() + timeout;
+    let mut waited = false;
+    while card_present(reader) {
+        assert!(Instant::now() < end, "the card in {reader:?} never left");
+        waited = true;
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    if waited {
+        std::thread::sleep(Duration::from_millis(1000));
+    }
+}
+
 /// Waits until `reader` has a card; panics (the test fails) when pcscd or the card never shows.
 pub fn wait_for_card(reader: &str, timeout: Duration) {
     let end = Instant::now() + timeout;
     loop {
-        let o = cccd(&["readers", "--json"]);
-        assert!(
-            o.status.success(),
-            "cccd readers failed (is pcscd running?): {}",
-            text(&o)
-        );
-        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("readers JSON");
-        let present = v["readers"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .any(|r| r["name"] == reader && r["card_present"] == true);
-        if present {
+        if card_present(reader) {
             return;
         }
         assert!(Instant::now() < end, "no card appeared in {reader:?}");
@@ -215,6 +256,11 @@ impl Station {
 
     /// The personalize command line for `readers` (add `--pending` or `--ids`).
     pub fn personalize_args(&self, readers: &[&Slot]) -> Vec<String> {
+        self.personalize_args_with(readers, &profile())
+    }
+
+    /// [`Station::personalize_args`] with another firmware profile.
+    pub fn personalize_args_with(&self, readers: &[&Slot], profile: &Path) -> Vec<String> {
         let names: Vec<&str> = readers.iter().map(|s| s.reader.as_str()).collect();
         [
             "personalize",
@@ -223,7 +269,7 @@ impl Station {
             "--pki",
             &self.pki(),
             "--profile",
-            &profile().display().to_string(),
+            &profile.display().to_string(),
             "--templates",
             &templates().display().to_string(),
             "--readers",
@@ -241,7 +287,17 @@ impl Station {
 
     /// Runs personalize and parses its JSON summary.
     pub fn personalize(&self, readers: &[&Slot], extra: &[&str]) -> (Output, serde_json::Value) {
-        let mut args = self.personalize_args(readers);
+        self.personalize_with(readers, &profile(), extra)
+    }
+
+    /// [`Station::personalize`] with another firmware profile.
+    pub fn personalize_with(
+        &self,
+        readers: &[&Slot],
+        profile: &Path,
+        extra: &[&str],
+    ) -> (Output, serde_json::Value) {
+        let mut args = self.personalize_args_with(readers, profile);
         args.extend(extra.iter().map(|s| s.to_string()));
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
         let o = cccd(&refs);

@@ -283,9 +283,10 @@ pub fn inspect(
     let mut report = InspectReport::new();
     let mut files = LdsFiles::new();
 
-    // EF.CardAccess, in plain, before any access control: it says whether PACE is offered.
+    // EF.CardAccess, in plain, before any access control: it says whether PACE is offered
+    // (read for BAC-only inspections too, so the file set is complete and DG14 can vouch for it).
     let mut offers: Option<Vec<pace::PaceParams>> = None;
-    if opts.access.iter().any(|a| matches!(a, Access::Pace(_))) {
+    if !opts.access.is_empty() {
         let mut tx = transport.transaction()?;
         let mut s = Session::new(&mut *tx);
         match s.read_ef(Ef::CardAccess, None, &opts.plan(0)) {
@@ -551,6 +552,9 @@ fn read_and_check(
         AaPolicy::Always => true,
         AaPolicy::Auto => !ca_runs,
     };
+    if let Some(Ok(key)) = files.get(&Ef::Dg(15)).map(|d| AaPublicKey::from_dg15(d)) {
+        report.aa_key = Some(key.describe());
+    }
     if aa_runs {
         active_authentication(s, files, report)?;
     } else if files.contains_key(&Ef::Dg(15)) {

@@ -17,7 +17,7 @@ fn personalize(
     dg2_len: usize,
 ) -> Result<(PersoReport, reader::files::LdsFiles), reader::Error> {
     let perso = Personalization::begin(card, p, &secrets())?;
-    let f = files(&p, perso.chip_keys(), dg2_len);
+    let f = files(p, perso.chip_keys(), dg2_len);
     let report = perso.write(&f)?;
     Ok((report, f))
 }
