@@ -219,8 +219,10 @@ fn pcsc_a_cloned_chip_passes_passive_authentication_but_fails_ca_and_aa() {
         Path::new(&st.path("clone.log")),
     );
     let csca = format!("{}/csca.pem", st.pki());
+    let crl = format!("{}/crl.pem", st.pki());
     let o = cccd(&[
-        "verify", "--reader", &a.reader, "--csca", &csca, "--can", &can, "--aa", "always", "--json",
+        "verify", "--reader", &a.reader, "--csca", &csca, "--crl", &crl, "--can", &can, "--aa",
+        "always", "--json",
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let v: Value = serde_json::from_slice(&o.stdout).expect("verify JSON");

@@ -76,6 +76,35 @@ fn chip_read_with_a_malformed_mrz_is_a_usage_error() {
 }
 
 #[test]
+fn chip_read_needs_a_key_and_a_well_formed_can() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    for can in ["12345", "1234567", "12a456", ""] {
+        let o = run(&["chip", "read", "--reader", "R", "--can", can, "--out", out]);
+        assert_eq!(o.status.code(), Some(2), "{can:?}: {}", text(&o));
+        assert!(
+            text(&o).contains("--can") && text(&o).contains("6 decimal digits"),
+            "{}",
+            text(&o)
+        );
+    }
+    // Neither a CAN nor an MRZ: nothing could open the chip.
+    let o = run(&["chip", "read", "--reader", "R", "--out", out]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("--mrz") && text(&o).contains("--can"),
+        "{}",
+        text(&o)
+    );
+    // A CRL needs the CSCA it belongs to.
+    let o = run(&[
+        "chip", "read", "--reader", "R", "--can", "012345", "--out", out, "--crl", "x.pem",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("--csca"), "{}", text(&o));
+}
+
+#[test]
 fn chip_write_refuses_a_missing_profile_and_a_bad_record() {
     let dir = tempfile::tempdir().unwrap();
     let rec = dir.path().join("bad.json");
@@ -272,8 +301,17 @@ fn pcsc_chip_write_then_read_end_to_end_both_profiles() {
                 .find(|c| c["id"] == id)
                 .map(|c| c["status"].clone())
         };
-        assert_eq!(status("access.bac"), Some("pass".into()));
-        assert_eq!(status("aa"), Some("pass".into()), "{profile}");
+        if profile == "cccd-chip" {
+            // A PACE chip: PACE with the MRZ, Chip Authentication proves it (AA not needed).
+            assert_eq!(status("access.pace"), Some("pass".into()));
+            assert_eq!(status("ca"), Some("pass".into()), "{profile}");
+            assert_eq!(status("aa"), Some("skipped".into()), "{profile}");
+            assert!(out.join("EF.CardAccess.bin").exists());
+        } else {
+            assert_eq!(status("access.pace"), Some("skipped".into()));
+            assert_eq!(status("access.bac"), Some("pass".into()));
+            assert_eq!(status("aa"), Some("pass".into()), "{profile}");
+        }
         assert!(
             checks
                 .iter()

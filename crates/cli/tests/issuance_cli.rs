@@ -136,6 +136,15 @@ fn personalize_and_verify_usage_errors_exit_2_with_a_message() {
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("/nonexistent/csca.pem"), "{}", text(&o));
+    // A CAN that is not 6 digits is refused before anything is opened.
+    let o = cccd(&[
+        "verify", "--reader", "R", "--csca", "c.pem", "--can", "01234",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("6 decimal digits"), "{}", text(&o));
+    // No key at all: no CAN, MRZ or registry record.
+    let o = cccd(&["verify", "--reader", "R", "--csca", "c.pem"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     // --id without --db.
     let o = cccd(&[
         "verify",

@@ -150,6 +150,8 @@ fn info(a: InfoArgs) -> anyhow::Result<ExitCode> {
             "aa_rsa_modulus_bits": rsa_bits,
             "aa_ec_public": ec(&st.ec_aa),
             "ca_ec_public": ec(&st.ca_key),
+            "pace_can": st.can.is_some(),
+            "pace_retry_remaining": st.pace_counters,
         });
         println!("{v}");
     } else {
@@ -165,6 +167,24 @@ fn info(a: InfoArgs) -> anyhow::Result<ExitCode> {
         for f in st.fs.files() {
             println!("  EF {:04X}: {} bytes", f.fid, f.data.len());
         }
+        println!(
+            "  PACE CAN: {}; CA key: {}; PACE attempts left: {}",
+            if st.can.is_some() { "yes" } else { "no" },
+            if st.ca_key.is_some() {
+                "ECDH P-256"
+            } else {
+                "none"
+            },
+            if st.pace_counters.is_empty() {
+                "all at the maximum".to_string()
+            } else {
+                st.pace_counters
+                    .iter()
+                    .map(|(k, v)| format!("{k} {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        );
         println!(
             "  memory: {} of {} bytes; BAC secret: {}; AA key: {}",
             st.fs.used() + st.key_bytes(),

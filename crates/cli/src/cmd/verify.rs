@@ -35,8 +35,8 @@ pub struct Args {
     pub mrz: Option<String>,
     /// The 6-digit Card Access Number for PACE. With --id it defaults to the last 6 digits of
     /// the ID number (Vietnamese cards print no separate CAN).
-    #[arg(long)]
-    pub can: Option<String>,
+    #[arg(long, value_parser = parse_can)]
+    pub can: Option<Can>,
     /// Active Authentication: auto (only when DG14 offers no Chip Authentication), always, never.
     #[arg(long, value_enum, default_value = "auto")]
     pub aa: AaArg,
@@ -48,6 +48,10 @@ pub struct Args {
     pub wait: u64,
     #[arg(long)]
     pub json: bool,
+}
+
+fn parse_can(s: &str) -> Result<Can, String> {
+    Can::new(s).map_err(|e| e.to_string())
 }
 
 /// `--aa`.
@@ -71,7 +75,7 @@ impl From<AaArg> for AaPolicy {
 pub fn run(a: Args) -> anyhow::Result<ExitCode> {
     let trust = Trust::load_with_crl(&a.csca, a.crl.as_deref())?;
     let can = match (&a.can, &a.id) {
-        (Some(c), _) => Some(Can::new(c).context("--can")?),
+        (Some(c), _) => Some(c.clone()),
         (None, Some(id)) => Can::from_vietnam_id_number(id).ok(),
         (None, None) => None,
     };
