@@ -1,5 +1,7 @@
-//! Card-reader I/O: APDUs, transports (PC/SC, in-process), secure messaging, BAC, personalization
-//! and inspection.
+//! Card-reader I/O: APDUs, transports (PC/SC, in-process), secure messaging (3DES, AES), BAC,
+//! PACE ([`access`]), Chip Authentication ([`chip_auth`]) and Active Authentication ([`aa`]) on
+//! the terminal side, personalization by firmware profile and inspection. The protocol
+//! arithmetic of PACE and CA is the `pace` crate's, shared with the chip side.
 //!
 //! Shared with the chip side (`vchip`): [`apdu`] (the one APDU encoder/parser), [`sw`],
 //! [`sm`] (secure messaging, both directions), [`bac`] (terminal and chip halves), [`profile`]
