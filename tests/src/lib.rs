@@ -285,6 +285,19 @@ impl Station {
         .collect()
     }
 
+    /// `cccd verify --json` on `reader` against this station's CSCA, with `args` (`--db`/`--id`
+    /// are added when `id` is given).
+    pub fn verify(&self, reader: &str, id: Option<&str>, args: &[&str]) -> Output {
+        let csca = format!("{}/csca.pem", self.pki());
+        let db = self.db();
+        let mut all = vec!["verify", "--reader", reader, "--csca", &csca, "--json"];
+        if let Some(id) = id {
+            all.extend(["--db", &db, "--id", id]);
+        }
+        all.extend(args);
+        cccd(&all)
+    }
+
     /// Runs personalize and parses its JSON summary.
     pub fn personalize(&self, readers: &[&Slot], extra: &[&str]) -> (Output, serde_json::Value) {
         self.personalize_with(readers, &profile(), extra)

@@ -70,21 +70,9 @@ fn pcsc_pace_with_the_can_and_with_the_mrz_then_chip_authentication() {
     let st = Station::new();
     let (_enc, id) = issue_one(&st, &profile());
     let [a, _] = slots();
-    let csca = format!("{}/csca.pem", st.pki());
 
     // Quality control with the registry: the CAN comes from the ID number.
-    let o = cccd(&[
-        "verify",
-        "--reader",
-        &a.reader,
-        "--csca",
-        &csca,
-        "--db",
-        &st.db(),
-        "--id",
-        &id,
-        "--json",
-    ]);
+    let o = st.verify(&a.reader, Some(&id), &[]);
     assert!(o.status.success(), "{}", text(&o));
     let v: Value = serde_json::from_slice(&o.stdout).expect("verify JSON");
     let r = &v["inspection"];
@@ -134,19 +122,7 @@ fn pcsc_the_jmrtd_profile_falls_back_to_bac() {
     let jmrtd = profile_named("jmrtd-applet");
     let (_enc, id) = issue_one(&st, &jmrtd);
     let [a, _] = slots();
-    let csca = format!("{}/csca.pem", st.pki());
-    let o = cccd(&[
-        "verify",
-        "--reader",
-        &a.reader,
-        "--csca",
-        &csca,
-        "--db",
-        &st.db(),
-        "--id",
-        &id,
-        "--json",
-    ]);
+    let o = st.verify(&a.reader, Some(&id), &[]);
     assert!(o.status.success(), "{}", text(&o));
     let v: Value = serde_json::from_slice(&o.stdout).expect("verify JSON");
     let checks = &v["checks"];
@@ -218,12 +194,12 @@ fn pcsc_a_cloned_chip_passes_passive_authentication_but_fails_ca_and_aa() {
         None,
         Path::new(&st.path("clone.log")),
     );
-    let csca = format!("{}/csca.pem", st.pki());
     let crl = format!("{}/crl.pem", st.pki());
-    let o = cccd(&[
-        "verify", "--reader", &a.reader, "--csca", &csca, "--crl", &crl, "--can", &can, "--aa",
-        "always", "--json",
-    ]);
+    let o = st.verify(
+        &a.reader,
+        None,
+        &["--crl", &crl, "--can", &can, "--aa", "always"],
+    );
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let v: Value = serde_json::from_slice(&o.stdout).expect("verify JSON");
     let checks = &v["checks"];

@@ -335,21 +335,7 @@ fn pcsc_verify_passes_for_the_issued_record_and_fails_for_another() {
     let (o, v) = st.personalize(&[&a], &["--ids", &issued]);
     assert!(o.status.success(), "{}", text(&o));
     assert_eq!(v["issued"].as_u64(), Some(1), "{v}");
-    let csca = format!("{}/csca.pem", st.pki());
-    let verify = |id: &str| {
-        cccd(&[
-            "verify",
-            "--reader",
-            &a.reader,
-            "--csca",
-            &csca,
-            "--db",
-            &st.db(),
-            "--id",
-            id,
-            "--json",
-        ])
-    };
+    let verify = |id: &str| st.verify(&a.reader, Some(id), &[]);
     let ok = verify(&issued);
     assert!(ok.status.success(), "{}", text(&ok));
     let report: Value = serde_json::from_slice(&ok.stdout).expect("verify JSON");

@@ -669,24 +669,8 @@ fn one_card(
     };
     stage(Stage::BuildLds);
     let set = match timed(shared, Stage::BuildLds, || {
-        let keys = perso.chip_keys();
-        let aa = match &keys.aa_spki {
-            Some(der) => Some(lds::SubjectPublicKeyInfo::decode(der, 0)?),
-            None => None,
-        };
-        let ca = match &keys.ca_spki {
-            Some(der) => Some(lds::SubjectPublicKeyInfo::decode(der, 0)?),
-            None => None,
-        };
-        lds::LdsSet::build(
-            &record,
-            &lds::LdsOptions {
-                aa_public_key: aa,
-                ca_public_key: ca,
-                pace: ctx.profile.pace_choices(),
-                ..lds::LdsOptions::default()
-            },
-        )
+        let options = perso.chip_keys().lds_options(&ctx.profile)?;
+        lds::LdsSet::build(&record, &options)
     }) {
         Ok(s) => s,
         Err(e) => return release(format!("encoder {encoder}: chip key unusable: {e}")),

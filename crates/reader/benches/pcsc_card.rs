@@ -61,18 +61,11 @@ fn issuer() -> Issuer {
 /// DG1, a 20 KiB DG2, DG14/DG15/EF.CardAccess from the chip's keys and the profile, EF.COM and
 /// a signed EF.SOD.
 fn files(profile: &Profile, keys: &ChipKeys, issuer: &Issuer) -> LdsFiles {
-    let spki = |der: &Option<Vec<u8>>| {
-        der.as_deref()
-            .map(|d| lds::SubjectPublicKeyInfo::decode(d, 0).expect("chip key"))
-    };
-    let security = lds::LdsOptions {
-        aa_public_key: spki(&keys.aa_spki),
-        ca_public_key: spki(&keys.ca_spki),
-        pace: profile.pace_choices(),
-        ..Default::default()
-    }
-    .security_files()
-    .expect("security files");
+    let security = keys
+        .lds_options(profile)
+        .expect("chip keys")
+        .security_files()
+        .expect("security files");
     let mrz = [
         "I<VNMC030000011001234567890<<<",
         "9001014M3401012VNM<<<<<<<<<<<6",

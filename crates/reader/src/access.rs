@@ -197,25 +197,7 @@ fn describe(params: pace::PaceParams) -> String {
 
 /// An OID's content octets in dotted form.
 pub fn dotted(content: &[u8]) -> String {
-    let mut arcs: Vec<u64> = Vec::new();
-    let mut v = 0u64;
-    for (i, b) in content.iter().enumerate() {
-        v = (v << 7) | u64::from(b & 0x7F);
-        if b & 0x80 == 0 {
-            if arcs.is_empty() && i < content.len() {
-                let first = (v / 40).min(2);
-                arcs.push(first);
-                arcs.push(v - first * 40);
-            } else {
-                arcs.push(v);
-            }
-            v = 0;
-        }
-    }
-    arcs.iter()
-        .map(u64::to_string)
-        .collect::<Vec<_>>()
-        .join(".")
+    lds::Oid(content.to_vec()).to_string()
 }
 
 #[cfg(test)]

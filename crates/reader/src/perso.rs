@@ -61,6 +61,22 @@ impl ChipKeys {
     pub fn dg15(&self) -> Option<Vec<u8>> {
         self.aa_spki.as_ref().map(|spki| tlv::encode(0x6F, spki))
     }
+
+    /// What the LDS needs from the chip and its profile: the AA key (DG15, and DG14's
+    /// ActiveAuthenticationInfo), the CA key (DG14) and the PACE offers (EF.CardAccess, DG14).
+    pub fn lds_options(&self, profile: &Profile) -> Result<lds::LdsOptions, lds::LdsError> {
+        let spki = |der: &Option<Vec<u8>>| {
+            der.as_deref()
+                .map(|d| lds::SubjectPublicKeyInfo::decode(d, 0))
+                .transpose()
+        };
+        Ok(lds::LdsOptions {
+            aa_public_key: spki(&self.aa_spki)?,
+            ca_public_key: spki(&self.ca_spki)?,
+            pace: profile.pace_choices(),
+            ..lds::LdsOptions::default()
+        })
+    }
 }
 
 /// What one personalization did.

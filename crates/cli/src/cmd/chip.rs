@@ -166,17 +166,7 @@ fn write(a: WriteArgs) -> anyhow::Result<ExitCode> {
             can: Can::from_vietnam_id_number(&record.id_number).ok(),
         },
         |keys| -> anyhow::Result<LdsFiles> {
-            let spki = |der: &Option<Vec<u8>>| {
-                der.as_deref()
-                    .map(lds::SubjectPublicKeyInfo::from_der_or_pem)
-                    .transpose()
-            };
-            let options = lds::LdsOptions {
-                aa_public_key: spki(&keys.aa_spki)?,
-                ca_public_key: spki(&keys.ca_spki)?,
-                pace: profile.pace_choices(),
-                ..Default::default()
-            };
+            let options = keys.lds_options(&profile)?;
             let set = lds::LdsSet::build(&record, &options)?;
             let signed = signer.sign(&set.data_groups, &meta)?;
             signed_seq = Some(signed.receipt.seq);

@@ -29,18 +29,7 @@ pub fn secrets() -> Secrets {
 /// EF.COM; DG1 with a TD1 MRZ; DG2 of `dg2_len` bytes in total; DG14, DG15 and EF.CardAccess as
 /// `profile` and the chip's keys call for (built by `lds`); a stand-in EF.SOD.
 pub fn files(profile: &Profile, keys: &ChipKeys, dg2_len: usize) -> LdsFiles {
-    let spki = |der: &Option<Vec<u8>>| {
-        der.as_deref()
-            .map(|d| lds::SubjectPublicKeyInfo::decode(d, 0).unwrap())
-    };
-    let security = lds::LdsOptions {
-        aa_public_key: spki(&keys.aa_spki),
-        ca_public_key: spki(&keys.ca_spki),
-        pace: profile.pace_choices(),
-        ..Default::default()
-    }
-    .security_files()
-    .unwrap();
+    let security = keys.lds_options(profile).unwrap().security_files().unwrap();
     let mut f = LdsFiles::new();
     let mrz = [
         "I<VNMC030000011001234567890<<<",
