@@ -70,6 +70,63 @@ fn pace_with_the_can_then_chip_authentication() {
     assert_eq!(status(&both, "ca"), Status::Pass);
 }
 
+/// Each PACE parameter set alone (brainpoolP256r1, AES-256, Integrated Mapping): the chip
+/// offers it in EF.CardAccess, the reader runs it, and the session cipher follows.
+#[test]
+fn every_offered_parameter_set_runs_end_to_end() {
+    let shipped = include_str!("../../../firmware-profiles/cccd-chip.toml");
+    let start = shipped.find("offers = [").unwrap();
+    let end = start + shipped[start..].find("]\n").unwrap() + 2;
+    for (offer, description, cipher) in [
+        (
+            r#"{ protocol = "ecdh-gm-aes-128", parameter_id = 13 }"#,
+            "ECDH-GM AES-128 brainpoolP256r1",
+            "AES-128",
+        ),
+        (
+            r#"{ protocol = "ecdh-gm-aes-256", parameter_id = 12 }"#,
+            "ECDH-GM AES-256 NIST P-256",
+            "AES-256",
+        ),
+        (
+            r#"{ protocol = "ecdh-im-aes-128", parameter_id = 13 }"#,
+            "ECDH-IM AES-128 brainpoolP256r1",
+            "AES-128",
+        ),
+    ] {
+        let text = format!(
+            "{}offers = [{offer}]\n{}",
+            &shipped[..start],
+            &shipped[end..]
+        );
+        let p = reader::Profile::from_toml(&text, "variant").unwrap();
+        assert_eq!(p.pace_offers().len(), 1);
+        let mut card = InProcess::new(Chip::blank(Arc::new(p.clone())));
+        let perso = Personalization::begin(&mut card, &p, &secrets()).unwrap();
+        let f = files(&p, perso.chip_keys(), 3000);
+        perso.write(&f).unwrap();
+        for opts in [
+            InspectOptions::can(&can(), None).with_profile(&p),
+            InspectOptions::mrz(&secrets().mrz),
+        ] {
+            let got = inspect(&mut card, &opts).unwrap();
+            assert!(got.report.passed(), "{offer}: {:#?}", got.report.checks);
+            assert_eq!(got.files, f);
+            let run = got.report.pace.as_ref().unwrap();
+            assert_eq!(run.description, description);
+            // CA (AES-128) replaces the PACE session keys at the end.
+            assert_eq!(status(&got, "ca"), Status::Pass);
+            assert!(
+                got.report.checks.iter().any(|c| c.id == "access.pace"
+                    && c.detail
+                        .contains(&format!("established {cipher} secure messaging"))),
+                "{offer}: {:#?}",
+                got.report.checks
+            );
+        }
+    }
+}
+
 #[test]
 fn pace_with_the_mrz_and_short_apdus() {
     let (mut card, written) = personalized("cccd-chip");
