@@ -5,6 +5,7 @@
 //! passive authentication, Chip Authentication; jmrtd-applet — BAC, every file, passive
 //! authentication, Active Authentication. Then the last card is inspected again
 //! `CCCD_BENCH_INSPECTIONS` times (default 30): the full-inspection figure.
+//! `CCCD_BENCH_TIMING=realistic` runs the chips with the profile's timing model.
 //!
 //! `CCCD_TEST_READER="Reader Dev 00 00" CCCD_TEST_VPCD_PORT=40000 cargo bench -p reader --bench pcsc_card`
 //! (`CCCD_BENCH_CARDS`, default 15 per profile).
@@ -135,6 +136,12 @@ fn main() {
         .ok()
         .map(|n| n.parse().expect("count"))
         .unwrap_or(30);
+    // CCCD_BENCH_TIMING=realistic: the chip answers as slowly as the profile's [timing] model
+    // says (a contact chip: bit rate, EEPROM writes, EC operations), for what a real card costs.
+    let timing = match std::env::var("CCCD_BENCH_TIMING").as_deref() {
+        Ok("realistic") => vchip::TimingMode::Realistic,
+        _ => vchip::TimingMode::Off,
+    };
     let issuer = issuer();
     let secrets = Secrets {
         mrz: MrzInfo::new("C03000001", "900101", "340101").unwrap(),
@@ -183,6 +190,7 @@ fn main() {
         let opts = vchip::ServeOptions {
             port,
             blanks: cards,
+            timing,
             ..Default::default()
         };
         let server = std::thread::spawn(move || {
@@ -256,7 +264,7 @@ fn main() {
         }
         let r = last.unwrap();
         println!(
-            "{name}: {cards} cards through pcscd ({reader_name}), timing model off\n  card (perso + read-back + lock + inspection): median {:.1} ms, p95 {:.1} ms, {:.1} cards/s\n  personalization: median {:.1} ms; inspection: median {:.1} ms\n  per card: {} APDUs ({} keys, {} write, {} read-back, {} lock), {} bytes sent, {} bytes received",
+            "{name}: {cards} cards through pcscd ({reader_name}), timing model {timing:?}\n  card (perso + read-back + lock + inspection): median {:.1} ms, p95 {:.1} ms, {:.1} cards/s\n  personalization: median {:.1} ms; inspection: median {:.1} ms\n  per card: {} APDUs ({} keys, {} write, {} read-back, {} lock), {} bytes sent, {} bytes received",
             pct(&total, 0.5),
             pct(&total, 0.95),
             1000.0 / pct(&total, 0.5),
