@@ -602,4 +602,61 @@ mod tests {
         }
         assert!(Profile::load(Path::new("/nonexistent/profile.toml")).is_err());
     }
+
+    /// A hand-edited PACE or CA section that the chip could not honour is refused with the
+    /// field named.
+    #[test]
+    fn inconsistent_pace_and_ca_settings_are_rejected() {
+        for (from, to, why) in [
+            ("pace = true", "pace = false", "needs protocols.pace = true"),
+            ("parameter_id = 13 }", "parameter_id = 99 }", "pace.offers"),
+            (
+                r#"secure_messaging = ["3des", "aes-128", "aes-256"]"#,
+                r#"secure_messaging = ["3des", "aes-128"]"#,
+                "aes-256, which algorithms.secure_messaging does not list",
+            ),
+            (
+                "can_retry = { max_attempts = 10 }",
+                "can_retry = { max_attempts = 0 }",
+                "pace.can_retry",
+            ),
+            (
+                "can_retry = { max_attempts = 10 }",
+                "can_retry = { suspend_at = 1 }",
+                "pace.can_retry",
+            ),
+            (
+                r#"passwords = ["can", "mrz"]"#,
+                "passwords = []",
+                "pace.passwords is empty",
+            ),
+            ("put_can = {", "# put_can = {", "put_can"),
+            (
+                "general_authenticate = {",
+                "# general_authenticate = {",
+                "general_authenticate",
+            ),
+            (
+                r#"chip_authentication = { kind = "ecdh-p256" }"#,
+                "",
+                "needs algorithms.chip_authentication",
+            ),
+            (
+                r#"{ protocol = "ecdh-gm-aes-128", parameter_id = 13 },"#,
+                r#"{ protocol = "ecdh-gm-aes-512", parameter_id = 13 },"#,
+                "unknown variant",
+            ),
+        ] {
+            assert!(CCCD.contains(from), "{from}");
+            let text = CCCD.replacen(from, to, 1);
+            let e = Profile::from_toml(&text, "x.toml").unwrap_err().to_string();
+            assert!(e.contains(why), "{why}: {e}");
+        }
+        // Without a [pace] section and with PACE off, a profile is fine (the JMRTD applet).
+        let j = Profile::from_toml(JMRTD, "jmrtd-applet.toml").unwrap();
+        assert!(j.pace_offers().is_empty() && j.pace_choices().is_empty());
+        let c = Profile::from_toml(CCCD, "cccd-chip.toml").unwrap();
+        assert_eq!(c.pace_offers().len(), 3);
+        assert_eq!(c.pace_choices()[0].parameter_id, 13);
+    }
 }
