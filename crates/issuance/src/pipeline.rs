@@ -822,22 +822,16 @@ pub fn open_pki(
     })
 }
 
-/// The BAC key fields of a card's MRZ. A card without expiry (issued at 58 or later) prints
-/// fillers `<<<<<<` as its expiry; `reader::bac::MrzInfo` (and the chip's PUT DATA) accept only
-/// digits today, so such a record is rejected here, before a card is used, with that reason.
+/// The BAC (and PACE-MRZ) key fields of a card's MRZ. A card without expiry (issued at 58 or
+/// later) prints fillers `<<<<<<` as its expiry; its key comes from those characters
+/// (`reader::bac::NO_EXPIRY`), and PACE with the CAN does not need the MRZ at all.
 pub fn bac_mrz(td1: &lds::mrz::Td1) -> std::result::Result<reader::bac::MrzInfo, String> {
     reader::bac::MrzInfo::new(
         &td1.full_document_number(),
         &td1.date_of_birth,
         &td1.date_of_expiry,
     )
-    .map_err(|e| {
-        if td1.date_of_expiry == "<<<<<<" {
-            format!("card without expiry (MRZ expiry <<<<<<) cannot get BAC keys yet: {e}")
-        } else {
-            e.to_string()
-        }
-    })
+    .map_err(|e| e.to_string())
 }
 
 /// Compare the files read from a chip with what the registry record says the chip must hold:

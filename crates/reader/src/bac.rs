@@ -45,6 +45,12 @@ pub fn check_digit(s: &str) -> Option<u8> {
     Some((sum % 10) as u8)
 }
 
+/// The MRZ expiry of a card without expiry (Vietnam: issued at 58 or later, printed "Không thời
+/// hạn"), as `lds` prints it by default (`NoExpiryField::Fillers`, check digit `<`). What real
+/// Vietnamese cards print there is an open question (vietnam-cccd.md [U]); a country that prints a
+/// date instead needs nothing special.
+pub const NO_EXPIRY: &str = "<<<<<<";
+
 /// The three MRZ fields BAC (and PACE with an MRZ password) uses. Personal data: redacted Debug.
 #[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
 pub struct MrzInfo {
@@ -52,7 +58,7 @@ pub struct MrzInfo {
     pub document_number: String,
     /// Date of birth YYMMDD.
     pub date_of_birth: String,
-    /// Date of expiry YYMMDD.
+    /// Date of expiry YYMMDD, or `<<<<<<` on a card without expiry (see [`NO_EXPIRY`]).
     pub date_of_expiry: String,
 }
 
@@ -89,6 +95,9 @@ impl MrzInfo {
             ("date of expiry", date_of_expiry),
         ] {
             let v = v.trim();
+            if field == "date of expiry" && v == NO_EXPIRY {
+                continue;
+            }
             if v.len() != 6 || !v.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(BacError::BadMrz {
                     field,
@@ -155,7 +164,9 @@ impl MrzInfo {
     }
 
     /// MRZ_information: document number (padded to 9 with `<`) + check digit, date of birth +
-    /// check digit, date of expiry + check digit (Part 11 §4.3.2.2 / App. D.2).
+    /// check digit, date of expiry + check digit (Part 11 §4.3.2.2 / App. D.2). The key comes
+    /// from the MRZ as printed, so a filler expiry (`<<<<<<`) takes the filler check digit `<`
+    /// that `lds` prints after it.
     pub fn mrz_information(&self) -> Zeroizing<String> {
         let mut doc = self.document_number.clone();
         while doc.len() < 9 {
@@ -168,7 +179,11 @@ impl MrzInfo {
         out.push_str(&self.date_of_birth);
         out.push(cd(&self.date_of_birth));
         out.push_str(&self.date_of_expiry);
-        out.push(cd(&self.date_of_expiry));
+        if self.date_of_expiry == NO_EXPIRY {
+            out.push('<');
+        } else {
+            out.push(cd(&self.date_of_expiry));
+        }
         out
     }
 
@@ -415,5 +430,31 @@ mod tests {
         let m = MrzInfo::parse("l898902c<<,690806,940623").unwrap();
         assert_eq!(m.document_number, "L898902C");
         assert_eq!(format!("{m:?}"), "MrzInfo { redacted }");
+    }
+
+    /// A card without expiry: the MRZ prints `<<<<<<` and the filler check digit `<`, and the
+    /// key comes from exactly those characters. Fillers stay refused for the date of birth.
+    #[test]
+    fn a_filler_expiry_keys_from_the_printed_characters() {
+        let lines = [
+            "IDVNM0460123451<<<<<<<<<<<<<<<".to_string(),
+            "4601014M<<<<<<<VNM<<<<<<<<<<<0".to_string(),
+            "LE<<VAN<BINH<<<<<<<<<<<<<<<<<<".to_string(),
+        ];
+        let m = MrzInfo::from_td1(&lines).unwrap();
+        assert_eq!(m.date_of_expiry, NO_EXPIRY);
+        assert_eq!(m.mrz_information().as_str(), "04601234514601014<<<<<<<");
+        assert_eq!(
+            MrzInfo::parse("046012345,460101,<<<<<<").unwrap(),
+            m,
+            "--mrz takes the fillers too"
+        );
+        assert!(MrzInfo::parse("046012345,<<<<<<,460101").is_err());
+        assert!(MrzInfo::parse("046012345,460101,<<<<<").is_err());
+        // A different key from any dated card with the same number and birth date.
+        let dated = MrzInfo::parse("046012345,460101,000000").unwrap_err();
+        assert!(dated.to_string().contains("date of expiry"));
+        let other = MrzInfo::parse("046012345,460101,260101").unwrap();
+        assert_ne!(other.key_seed().as_slice(), m.key_seed().as_slice());
     }
 }

@@ -229,3 +229,32 @@ fn a_cloned_chip_is_rejected_by_chip_and_active_authentication() {
         assert!(got.report.chip_authentication.is_none());
     }
 }
+
+/// A card without expiry (MRZ expiry `<<<<<<`): personalized with that MRZ secret, it opens with
+/// the CAN, with PACE-MRZ and with BAC keyed from the printed fillers, and not with a date.
+#[test]
+fn a_card_without_expiry_opens_with_keys_from_the_printed_fillers() {
+    let p = profile("cccd-chip");
+    let mrz = MrzInfo::new("C03000001", "460101", reader::bac::NO_EXPIRY).unwrap();
+    let secrets = reader::perso::Secrets {
+        mrz: mrz.clone(),
+        can: Some(can()),
+    };
+    let mut card = InProcess::new(Chip::blank(Arc::new(p.clone())));
+    let perso = Personalization::begin(&mut card, &p, &secrets).unwrap();
+    let f = files(&p, perso.chip_keys(), 1000);
+    perso.write(&f).unwrap();
+    for opts in [
+        InspectOptions::can(&can(), None),
+        InspectOptions::mrz(&mrz),
+        InspectOptions::bac(&mrz),
+    ] {
+        let got = inspect(&mut card, &opts).unwrap();
+        assert!(got.report.passed(), "{:#?}", got.report.checks);
+        assert_eq!(got.files, f);
+    }
+    let dated = MrzInfo::new("C03000001", "460101", "460101").unwrap();
+    let got = inspect(&mut card, &InspectOptions::mrz(&dated)).unwrap();
+    assert_eq!(status(&got, "access.pace"), Status::Fail);
+    assert_eq!(status(&got, "access.bac"), Status::Fail);
+}

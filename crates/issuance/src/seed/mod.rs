@@ -204,9 +204,8 @@ fn dates(r: &mut Rng, generation_2024: bool) -> Option<(NaiveDate, NaiveDate, Op
     let age = years_between(dob, issue);
     // 2021 cards from 14; 2024 cards from 6 here (under-6 cards carry no photo).
     let min_age = if generation_2024 { 6 } else { 14 };
-    // Holders from 58 get cards without expiry, whose MRZ expiry is `<<<<<<`; the chip stack's
-    // BAC keys accept only digits today (see pipeline::bac_mrz), so synthetic holders are younger.
-    if age < min_age || age >= 58 {
+    // Holders from 58 get cards without expiry (MRZ expiry `<<<<<<`, "Không thời hạn").
+    if age < min_age {
         return None;
     }
     let expiry = expiry_for(dob, issue, generation_2024);
