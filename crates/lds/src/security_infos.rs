@@ -176,6 +176,25 @@ impl SecurityInfos {
         tlv::encode(asn1::SET, &body)
     }
 
+    /// The PACE parameters its PACEInfos offer, as (protocol OID content octets, parameter ID),
+    /// sorted: EF.CardAccess, DG14 and a firmware profile compare equal on this.
+    pub fn pace_parameters(&self) -> Vec<(Vec<u8>, Option<u64>)> {
+        let mut v: Vec<(Vec<u8>, Option<u64>)> = self
+            .0
+            .iter()
+            .filter_map(|i| match i {
+                SecurityInfo::Pace {
+                    protocol,
+                    parameter_id,
+                    ..
+                } => Some((protocol.0.clone(), *parameter_id)),
+                _ => None,
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
     /// The same infos in DER SET OF order (by encoding).
     pub fn sorted(mut self) -> SecurityInfos {
         self.0.sort_by_cached_key(SecurityInfo::encode);

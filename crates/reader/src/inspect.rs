@@ -594,23 +594,8 @@ fn check_card_access_against_dg14(files: &LdsFiles, report: &mut InspectReport) 
     else {
         return;
     };
-    let pace_infos = |infos: Result<lds::SecurityInfos, lds::LdsError>| {
-        infos.map(|i| {
-            let mut v: Vec<(Vec<u8>, Option<u64>)> =
-                i.0.into_iter()
-                    .filter_map(|x| match x {
-                        lds::SecurityInfo::Pace {
-                            protocol,
-                            parameter_id,
-                            ..
-                        } => Some((protocol.0, parameter_id)),
-                        _ => None,
-                    })
-                    .collect();
-            v.sort();
-            v
-        })
-    };
+    let pace_infos =
+        |infos: Result<lds::SecurityInfos, lds::LdsError>| infos.map(|i| i.pace_parameters());
     match (
         pace_infos(lds::SecurityInfos::decode_card_access(card_access)),
         pace_infos(lds::SecurityInfos::decode_dg14(dg14)),

@@ -495,23 +495,11 @@ fn check_card_access(profile: &Profile, files: &LdsFiles) -> Result<(), Error> {
         (offers, Some(bytes)) => {
             let infos = lds::SecurityInfos::decode_card_access(bytes)
                 .map_err(|e| bad(format!("does not decode: {e}")))?;
-            let mut got: Vec<(Vec<u8>, Option<u64>)> = infos
-                .0
-                .iter()
-                .filter_map(|i| match i {
-                    lds::SecurityInfo::Pace {
-                        protocol,
-                        parameter_id,
-                        ..
-                    } => Some((protocol.0.clone(), *parameter_id)),
-                    _ => None,
-                })
-                .collect();
+            let got = infos.pace_parameters();
             let mut want: Vec<(Vec<u8>, Option<u64>)> = offers
                 .iter()
                 .map(|o| (o.protocol.oid().to_vec(), Some(o.parameter_id)))
                 .collect();
-            got.sort();
             want.sort();
             if got != want {
                 return Err(bad(format!(

@@ -76,7 +76,7 @@ pub struct ReadArgs {
     #[arg(long, value_parser = parse_mrz)]
     mrz: Option<MrzInfo>,
     /// The 6-digit Card Access Number for PACE (Vietnam: the last 6 digits of the ID number).
-    #[arg(long, value_parser = parse_can)]
+    #[arg(long, value_parser = crate::cmd::verify::parse_can)]
     can: Option<Can>,
     /// Certificate revocation list (PEM or DER) for passive authentication (with --csca).
     #[arg(long, requires = "csca")]
@@ -104,10 +104,6 @@ pub struct ReadArgs {
 
 fn parse_mrz(s: &str) -> Result<MrzInfo, String> {
     MrzInfo::parse(s).map_err(|e| e.to_string())
-}
-
-fn parse_can(s: &str) -> Result<Can, String> {
-    Can::new(s).map_err(|e| e.to_string())
 }
 
 pub fn run(cmd: Cmd) -> anyhow::Result<ExitCode> {

@@ -50,7 +50,8 @@ pub struct Args {
     pub json: bool,
 }
 
-fn parse_can(s: &str) -> Result<Can, String> {
+/// `--can` (also `cccd chip read`): 6 digits, refused as a usage error before anything opens.
+pub(crate) fn parse_can(s: &str) -> Result<Can, String> {
     Can::new(s).map_err(|e| e.to_string())
 }
 
