@@ -427,6 +427,13 @@ impl EcPrivateKey {
     pub fn public_key_on(&self, generator: &EcPoint) -> Result<EcPoint> {
         generator.mul(self)
     }
+
+    /// The ECDH shared secret with `peer`: the x-coordinate of `d · peer` (BSI TR-03111 §4.3.1,
+    /// as Chip Authentication uses it). Fails for a point of another curve or the point at
+    /// infinity.
+    pub fn shared_secret(&self, peer: &EcPoint) -> Result<Zeroizing<Vec<u8>>> {
+        Ok(Zeroizing::new(peer.mul(self)?.x().to_vec()))
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

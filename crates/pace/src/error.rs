@@ -128,6 +128,20 @@ pub enum Error {
         /// Why it was rejected.
         reason: &'static str,
     },
+    /// An RSA Active Authentication key lacks a part it needs (the modulus or the private
+    /// exponent): a JMRTD applet whose PUT DATA 60/61 never came.
+    #[error("RSA AA key incomplete: {0} missing")]
+    RsaKeyIncomplete(&'static str),
+    /// The RSA modulus has no room for ISO/IEC 9796-2's header, hash and trailer.
+    #[error(
+        "RSA AA modulus of {bits} bits is too short for ISO/IEC 9796-2 with {hash_len}-byte hashes"
+    )]
+    RsaModulusTooShort {
+        /// Modulus length in bits.
+        bits: usize,
+        /// Hash length in bytes.
+        hash_len: usize,
+    },
     /// The password may not be used: its retry counter is at the suspension threshold.
     #[error("password suspended: resume it with an authenticated CAN session first")]
     PasswordSuspended,
@@ -158,7 +172,10 @@ impl Error {
             | Error::BadPadding { .. }
             | Error::BadCiphertextLength { .. }
             | Error::SscExhausted => 0x6988,
-            Error::Rng | Error::BadRetryPolicy(_) => 0x6F00,
+            Error::Rng
+            | Error::BadRetryPolicy(_)
+            | Error::RsaKeyIncomplete(_)
+            | Error::RsaModulusTooShort { .. } => 0x6F00,
             Error::UnsupportedOid { .. }
             | Error::UnsupportedDomainParameters(_)
             | Error::BadLength { .. }

@@ -286,12 +286,12 @@ pub fn aes_cmac8(key: &[u8], data: &[u8]) -> Result<[u8; 8]> {
     Ok(out)
 }
 
-/// Constant-time equality for MACs and tokens.
-pub(crate) fn ct_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+/// Constant-time equality for MACs, tokens and recovered digests: the one comparison of secrets
+/// in the workspace (the card core re-exports it). Unequal lengths are unequal; callers that
+/// receive a MAC check its length against the cipher's first, so an empty MAC never compares.
+pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    use subtle::ConstantTimeEq;
+    a.len() == b.len() && bool::from(a.ct_eq(b))
 }
 
 #[cfg(test)]

@@ -1,16 +1,15 @@
 //! Active Authentication (ICAO 9303-11 §6.1), terminal side: the DG15 public key, INTERNAL
-//! AUTHENTICATE, and verification of RSA ISO/IEC 9796-2 scheme 1 (partial recovery) and ECDSA
-//! P-256 plain r||s (BSI TR-03111) signatures. Also the host-generated RSA key of the
-//! key-injection profiles (generated, injected, then dropped: the private parts zeroize).
+//! AUTHENTICATE, and the verification of its answer. The signature formats themselves — RSA
+//! ISO/IEC 9796-2 scheme 1 and ECDSA plain r||s (BSI TR-03111) — are `pace::aa`'s, the same code
+//! the virtual chip signs with. Also the host-generated RSA key of the key-injection profiles
+//! (generated, injected, then dropped: the private parts zeroize).
 
 use crate::apdu::Command;
 use crate::error::Error;
-use p256::ecdsa::signature::Verifier;
+use pace::{AaHash, Curve, EcPoint};
 use rsa::pkcs8::{DecodePublicKey, EncodePublicKey};
 use rsa::traits::{PrivateKeyParts, PublicKeyParts};
-use rsa::{BigUint, RsaPrivateKey, RsaPublicKey};
-use sha1::Sha1;
-use sha2::{Digest, Sha224, Sha256, Sha384, Sha512};
+use rsa::{RsaPrivateKey, RsaPublicKey};
 use std::fmt;
 use zeroize::Zeroizing;
 
@@ -18,14 +17,15 @@ use zeroize::Zeroizing;
 #[derive(Clone, PartialEq, Eq)]
 pub enum AaPublicKey {
     Rsa(RsaPublicKey),
-    EcP256(p256::PublicKey),
+    /// An EC key on a curve `pace` implements (P-256, brainpoolP256r1), named or explicit.
+    Ec(EcPoint),
 }
 
 impl fmt::Debug for AaPublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             AaPublicKey::Rsa(k) => write!(f, "AaPublicKey::Rsa({} bits)", k.n().bits()),
-            AaPublicKey::EcP256(_) => f.write_str("AaPublicKey::EcP256"),
+            AaPublicKey::Ec(p) => write!(f, "AaPublicKey::Ec({})", p.curve().name()),
         }
     }
 }
@@ -36,14 +36,22 @@ impl AaPublicKey {
         if let Ok(k) = RsaPublicKey::from_public_key_der(der) {
             return Ok(AaPublicKey::Rsa(k));
         }
-        if let Ok(k) = p256::PublicKey::from_public_key_der(der) {
-            return Ok(AaPublicKey::EcP256(k));
+        let ec = lds::SubjectPublicKeyInfo::decode(der, 0)
+            .ok()
+            .filter(|spki| spki.algorithm.0.as_slice() == lds::asn1::oids::EC_PUBLIC_KEY)
+            .and_then(|spki| {
+                EcPoint::from_spki_parts(spki.parameters.as_deref()?, &spki.key, "AA public key")
+                    .ok()
+            });
+        match ec {
+            Some(point) => Ok(AaPublicKey::Ec(point)),
+            None => Err(Error::Inspect {
+                file: "DG15".into(),
+                reason: "SubjectPublicKeyInfo is neither RSA nor EC on P-256 or brainpoolP256r1 \
+                         (other curves unsupported)"
+                    .into(),
+            }),
         }
-        Err(Error::Inspect {
-            file: "DG15".into(),
-            reason: "SubjectPublicKeyInfo is neither RSA nor EC P-256 (other curves unsupported)"
-                .into(),
-        })
     }
 
     /// From a DG15 file (`6F L SubjectPublicKeyInfo`).
@@ -61,15 +69,24 @@ impl AaPublicKey {
     pub fn describe(&self) -> String {
         match self {
             AaPublicKey::Rsa(k) => format!("RSA-{}", k.n().bits()),
-            AaPublicKey::EcP256(_) => "ECDSA P-256".into(),
+            AaPublicKey::Ec(p) => match p.curve() {
+                Curve::NistP256 => "ECDSA P-256".into(),
+                Curve::BrainpoolP256r1 => "ECDSA brainpoolP256r1".into(),
+            },
         }
     }
 
-    /// Verifies a signature over the 8-byte challenge.
+    /// Verifies a signature over the 8-byte challenge: RSA 9796-2, or ECDSA with SHA-256 (our
+    /// chips' ActiveAuthenticationInfo) in plain r||s or, as some national cards answer, DER.
     pub fn verify(&self, challenge: &[u8], signature: &[u8]) -> Result<(), String> {
         match self {
-            AaPublicKey::Rsa(k) => verify_rsa_9796_2(k, challenge, signature),
-            AaPublicKey::EcP256(k) => verify_ecdsa_p256(k, challenge, signature),
+            AaPublicKey::Rsa(k) => pace::aa::rsa::verify(k, challenge, signature),
+            AaPublicKey::Ec(p) => pace::aa::verify(p, AaHash::Sha256, challenge, signature)
+                .map(|_form| ())
+                .map_err(|e| match e {
+                    pace::Error::SignatureInvalid => "ECDSA signature does not verify".to_string(),
+                    other => format!("signature is neither a valid r||s nor DER: {other}"),
+                }),
         }
     }
 }
@@ -81,104 +98,20 @@ pub fn internal_authenticate_command(challenge: &[u8; 8]) -> Command {
         .with_le(256)
 }
 
-/// ISO/IEC 9796-2 digital signature scheme 1 with partial recovery: f = s^e mod n (or n - f
-/// when f does not end in nibble C), header 6A, trailer BC (SHA-1) or xxCC (option 2), and
-/// D = H(M1 || challenge).
-pub fn verify_rsa_9796_2(
-    key: &RsaPublicKey,
-    challenge: &[u8],
-    signature: &[u8],
-) -> Result<(), String> {
-    let n = key.n();
-    let k = n.bits().div_ceil(8);
-    let s = BigUint::from_bytes_be(signature);
-    if &s >= n {
-        return Err("signature is not smaller than the modulus".into());
-    }
-    let mut f = s.modpow(key.e(), n);
-    if (&f % 16u32) != BigUint::from(12u32) {
-        f = n - &f;
-    }
-    let fb = f.to_bytes_be();
-    if fb.len() > k || fb.len() < 2 + 20 {
-        return Err("recovered message has the wrong length".into());
-    }
-    let mut full = vec![0u8; k - fb.len()];
-    full.extend_from_slice(&fb);
-    // The leading byte is 6A when the modulus bit length is a multiple of 8; skip zero bytes.
-    let start = full.iter().position(|&b| b != 0).unwrap_or(full.len());
-    let fb = &full[start..];
-    if fb.first() != Some(&0x6A) {
-        return Err(format!(
-            "header is {:02X}, expected 6A",
-            fb.first().copied().unwrap_or(0)
-        ));
-    }
-    let (hash_len, trailer_len): (usize, usize) = match fb[fb.len() - 1] {
-        0xBC => (20, 1),
-        0xCC => match fb[fb.len() - 2] {
-            0x33 => (20, 2),
-            0x38 => (28, 2),
-            0x34 => (32, 2),
-            0x36 => (48, 2),
-            0x35 => (64, 2),
-            other => return Err(format!("unknown hash identifier {other:02X} in trailer")),
-        },
-        other => return Err(format!("trailer {other:02X} is neither BC nor xxCC")),
-    };
-    if fb.len() < 1 + hash_len + trailer_len {
-        return Err("recovered message too short".into());
-    }
-    let d = &fb[fb.len() - trailer_len - hash_len..fb.len() - trailer_len];
-    let m1 = &fb[1..fb.len() - trailer_len - hash_len];
-    let mut msg = m1.to_vec();
-    msg.extend_from_slice(challenge);
-    let digest: Vec<u8> = match (hash_len, trailer_len) {
-        (20, _) => Sha1::digest(&msg).to_vec(),
-        (28, _) => Sha224::digest(&msg).to_vec(),
-        (32, _) => Sha256::digest(&msg).to_vec(),
-        (48, _) => Sha384::digest(&msg).to_vec(),
-        _ => Sha512::digest(&msg).to_vec(),
-    };
-    if crate::crypto::ct_eq(&digest, d) {
-        Ok(())
-    } else {
-        Err("digest does not match H(M1 || challenge)".into())
-    }
-}
-
-/// ECDSA P-256 with SHA-256 over the challenge; the signature is plain r||s (64 bytes), or DER
-/// (accepted: some national cards answer X9.62).
-pub fn verify_ecdsa_p256(
-    key: &p256::PublicKey,
-    challenge: &[u8],
-    signature: &[u8],
-) -> Result<(), String> {
-    let vk = p256::ecdsa::VerifyingKey::from(key);
-    let sig = if signature.len() == 64 {
-        p256::ecdsa::Signature::from_slice(signature)
-            .map_err(|e| format!("signature r||s invalid: {e}"))?
-    } else {
-        p256::ecdsa::Signature::from_der(signature)
-            .map_err(|e| format!("signature is neither r||s nor DER: {e}"))?
-    };
-    vk.verify(challenge, &sig)
-        .map_err(|_| "ECDSA signature does not verify".to_string())
-}
+/// ISO/IEC 9796-2 scheme 1 verification of an RSA AA answer (`pace::aa::rsa::verify`).
+pub use pace::aa::rsa::verify as verify_rsa_9796_2;
 
 /// SubjectPublicKeyInfo (DER) of a P-256 point (65 bytes, uncompressed), after checking the
-/// point is on the curve.
+/// point is on the curve: id-ecPublicKey with the named curve prime256v1.
 pub fn p256_spki(point: &[u8]) -> Result<Vec<u8>, Error> {
-    let pk = p256::PublicKey::from_sec1_bytes(point).map_err(|_| Error::Key {
-        purpose: "chip public key",
-        reason: "not a valid P-256 point".into(),
-    })?;
-    pk.to_public_key_der()
-        .map(|d| d.as_bytes().to_vec())
-        .map_err(|e| Error::Key {
+    let point =
+        EcPoint::from_sec1(Curve::NistP256, point, "chip public key").map_err(|_| Error::Key {
             purpose: "chip public key",
-            reason: e.to_string(),
-        })
+            reason: "not a valid P-256 point".into(),
+        })?;
+    let algorithm = lds::Oid(lds::asn1::oids::EC_PUBLIC_KEY.to_vec());
+    let curve = lds::Oid(lds::asn1::oids::P256.to_vec()).to_der();
+    Ok(lds::SubjectPublicKeyInfo::new(algorithm, Some(curve), point.to_sec1().to_vec()).der)
 }
 
 /// A host-generated RSA Active Authentication key, on its way to the chip. The private exponent
@@ -232,18 +165,37 @@ impl InjectedRsaKey {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use p256::ecdsa::signature::Signer;
+
+    /// `30 L 02 Lr r 02 Ls s` from plain r||s (the X9.62 form some cards answer with).
+    fn der_signature(plain: &[u8; 64]) -> Vec<u8> {
+        let int = |v: &[u8]| {
+            let v = &v[v.iter().take_while(|&&b| b == 0).count()..];
+            let mut out = vec![0x02];
+            let pad = v.first().is_some_and(|b| b & 0x80 != 0);
+            out.push((v.len() + usize::from(pad)) as u8);
+            if pad {
+                out.push(0);
+            }
+            out.extend_from_slice(v);
+            out
+        };
+        let body = [int(&plain[..32]), int(&plain[32..])].concat();
+        [vec![0x30, body.len() as u8], body].concat()
+    }
 
     #[test]
     fn ecdsa_plain_and_der_signatures_verify() {
-        let sk = p256::ecdsa::SigningKey::random(&mut rand::rngs::OsRng);
-        let pk = p256::PublicKey::from(sk.verifying_key());
+        let mut rng = rand::rngs::OsRng;
+        let sk = pace::EcPrivateKey::generate(Curve::NistP256, &mut rng).unwrap();
+        let pk = sk.public_key().unwrap();
         let challenge = [1u8, 2, 3, 4, 5, 6, 7, 8];
-        let sig: p256::ecdsa::Signature = sk.sign(&challenge);
-        let key = AaPublicKey::from_spki(&p256_spki(&pk.to_sec1_bytes()).unwrap()).unwrap();
-        assert!(key.verify(&challenge, &sig.to_bytes()).is_ok());
-        assert!(key.verify(&challenge, sig.to_der().as_bytes()).is_ok());
-        assert!(key.verify(&[0; 8], &sig.to_bytes()).is_err());
+        let sig = pace::AaSigner::new(sk)
+            .sign(AaHash::Sha256, &challenge, &mut rng)
+            .unwrap();
+        let key = AaPublicKey::from_spki(&p256_spki(pk.to_sec1()).unwrap()).unwrap();
+        assert!(key.verify(&challenge, &sig).is_ok());
+        assert!(key.verify(&challenge, &der_signature(&sig)).is_ok());
+        assert!(key.verify(&[0; 8], &sig).is_err());
         assert!(key.verify(&challenge, &[0; 64]).is_err());
         assert!(key.verify(&challenge, &[1, 2, 3]).is_err());
         assert!(p256_spki(&[4; 65]).is_err());

@@ -3,31 +3,27 @@
 //! the terminal side, personalization by firmware profile and inspection. The protocol
 //! arithmetic of PACE and CA is the `pace` crate's, shared with the chip side.
 //!
-//! Shared with the chip side (`vchip`): [`apdu`] (the one APDU encoder/parser), [`sw`],
-//! [`sm`] (secure messaging, both directions), [`bac`] (terminal and chip halves), [`profile`]
-//! (firmware profiles) and the [`transport`] traits the in-process chip implements.
+//! What the chip side (`vchip`) shares with this crate — APDUs, status words, secure messaging,
+//! BAC, file ids, firmware profiles, the transport traits — is the `card` crate, re-exported here
+//! under its old paths; the PC/SC backend is `card-pcsc`, re-exported as [`pcsc`] with the
+//! default feature `pcsc`.
 #![forbid(unsafe_code)]
 
 pub mod aa;
 pub mod access;
-pub mod apdu;
-pub mod bac;
 pub mod can;
 pub mod chip_auth;
-pub mod crypto;
-pub mod error;
-pub mod files;
 pub mod inspect;
-pub mod pcsc;
 pub mod perso;
-pub mod profile;
 pub mod script;
 pub mod session;
-pub mod sm;
-pub mod sw;
-pub mod tlv;
-pub mod trace;
-pub mod transport;
+
+// The card core, re-exported under the paths this crate always had, so callers keep writing
+// `reader::apdu::Command` whether they need only the core or the terminal too.
+pub use card::{apdu, bac, crypto, error, files, profile, sm, sw, tlv, trace, transport};
+/// The PC/SC backend (`card-pcsc`), behind the default feature `pcsc`.
+#[cfg(feature = "pcsc")]
+pub use card_pcsc as pcsc;
 
 pub use apdu::{Command, Response};
 pub use can::Can;

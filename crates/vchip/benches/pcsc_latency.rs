@@ -13,8 +13,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use card::transport::{Exchange, Transmit};
 use common::*;
-use reader::transport::{Exchange, Transmit};
 
 struct Card {
     card: pcsc::Card,
@@ -22,11 +22,11 @@ struct Card {
 }
 
 impl Exchange for Card {
-    fn exchange(&mut self, command: &[u8]) -> Result<Vec<u8>, reader::Error> {
+    fn exchange(&mut self, command: &[u8]) -> Result<Vec<u8>, card::Error> {
         self.card
             .transmit(command, &mut self.buf)
             .map(<[u8]>::to_vec)
-            .map_err(|e| reader::Error::Transport {
+            .map_err(|e| card::Error::Transport {
                 reason: e.to_string(),
             })
     }
@@ -149,9 +149,8 @@ fn main() {
             assert_eq!(card.transmit(&put_mrz()).unwrap().sw, 0x9000);
             assert_eq!(card.transmit(&cmd(0, 0x44, 0, 0)).unwrap().sw, 0x9000);
             let keys =
-                reader::bac::BacKeys::from_mrz(&reader::bac::MrzInfo::new(DOC, DOB, DOE).unwrap());
-            let mut sm =
-                reader::bac::authenticate(&mut card, &keys, &mut rand::rngs::OsRng).unwrap();
+                card::bac::BacKeys::from_mrz(&card::bac::MrzInfo::new(DOC, DOB, DOE).unwrap());
+            let mut sm = card::bac::authenticate(&mut card, &keys, &mut rand::rngs::OsRng).unwrap();
             let wrapped = sm.protect_command(&read_sfi(0x02, 0, 16)).unwrap();
             assert!(card.transmit(&wrapped).unwrap().is_ok());
             drop(card);
@@ -179,9 +178,8 @@ fn main() {
             assert_eq!(card.transmit(&cmd(0, 0x44, 0, 0)).unwrap().sw, 0x9000);
             n += 3;
             let keys =
-                reader::bac::BacKeys::from_mrz(&reader::bac::MrzInfo::new(DOC, DOB, DOE).unwrap());
-            let mut sm =
-                reader::bac::authenticate(&mut card, &keys, &mut rand::rngs::OsRng).unwrap();
+                card::bac::BacKeys::from_mrz(&card::bac::MrzInfo::new(DOC, DOB, DOE).unwrap());
+            let mut sm = card::bac::authenticate(&mut card, &keys, &mut rand::rngs::OsRng).unwrap();
             n += 2;
             for (fid, data) in &files {
                 let wrapped = sm

@@ -1,7 +1,7 @@
 //! The eMRTD applet: one chip of a firmware profile, processing command APDUs.
 //!
 //! Which command does what comes from the profile's `[commands]` headers (the data layouts of
-//! each kind are fixed in `reader::profile`). APDU parsing and secure messaging are `reader`'s,
+//! each kind are fixed in `card::profile`). APDU parsing and secure messaging are `reader`'s,
 //! shared with the terminal side. Rules, for both profiles:
 //! - the eMRTD application is selected implicitly after every reset (a default-selected applet);
 //!   SELECT by its AID answers 9000, another AID 6A82, SELECT of the MF is refused (6A82);
@@ -28,12 +28,12 @@
 
 use std::sync::Arc;
 
-use reader::apdu::{Command, Response};
-use reader::profile::{
+use card::apdu::{Command, Response};
+use card::profile::{
     AaAlgorithm, CreateFileFormat, HashAlg, Header, KeyProvisioning, Profile, ReadAccess,
 };
-use reader::sm::{SecureChannel, SmError};
-use reader::tlv;
+use card::sm::{SecureChannel, SmError};
+use card::tlv;
 use sha1::Digest;
 use zeroize::Zeroizing;
 
@@ -352,7 +352,7 @@ impl Chip {
                     return Response::status(sw);
                 }
             };
-            let cap = reader::sm::max_plain_for(outer_max, block);
+            let cap = card::sm::max_plain_for(outer_max, block);
             let resp = self.execute(&plain, true, cap, cost);
             let out = match self.session.sm.as_mut() {
                 Some(sm) => sm.protect_response(&resp),
@@ -624,7 +624,7 @@ impl Chip {
         let Some((doc, dob, doe)) = parse_mrz_tag62(&cmd.data) else {
             return Response::status(INCORRECT_DATA);
         };
-        let Ok(mrz) = reader::bac::MrzInfo::new(&doc, &dob, &doe) else {
+        let Ok(mrz) = card::bac::MrzInfo::new(&doc, &dob, &doe) else {
             return Response::status(INCORRECT_DATA);
         };
         let hash = Zeroizing::new(sha1::Sha1::digest(mrz.mrz_information().as_bytes()).to_vec());
@@ -726,10 +726,10 @@ impl Chip {
         }
         let mut seed = Zeroizing::new([0u8; 16]);
         seed.copy_from_slice(&hash[..16]);
-        let keys = reader::bac::BacKeys::from_seed(&seed);
+        let keys = card::bac::BacKeys::from_seed(&seed);
         let mut k_ic = Zeroizing::new([0u8; 16]);
         rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut k_ic[..]);
-        match reader::bac::chip_respond(&keys, &rnd_ic, &k_ic, &cmd.data) {
+        match card::bac::chip_respond(&keys, &rnd_ic, &k_ic, &cmd.data) {
             Ok((data, channel)) => {
                 self.session.sm = Some(channel);
                 self.session.current_ef = None;

@@ -4,12 +4,14 @@
 //! EC keys are generated on the chip (GENERATE ASYMMETRIC KEY PAIR) and never leave it.
 //! Secret material is zeroized on drop and never printed by `Debug`.
 
-use p256::ecdsa::signature::Signer;
+use pace::{AaHash, Curve, EcPrivateKey};
 use rand::rngs::OsRng;
-use rsa::BigUint;
 use serde::{Deserialize, Serialize};
-use sha1::Digest;
 use zeroize::Zeroizing;
+
+/// The ISO/IEC 9796-2 hash choice and message representative are `pace`'s, shared with the
+/// terminal that verifies them.
+pub use pace::aa::rsa::{RsaAaHash, representative as iso9796_2_representative};
 
 /// Why a signature could not be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -22,67 +24,6 @@ pub enum KeyError {
     ModulusTooShort { bits: usize, hash_len: usize },
     #[error("EC private key invalid: {0}")]
     BadEcKey(String),
-}
-
-/// Hash of the ISO/IEC 9796-2 AA signature, with its trailer (ICAO 9303-11 §6.1.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum RsaAaHash {
-    /// Trailer option 1, `BC`.
-    Sha1,
-    /// Trailer option 2, `34 CC`.
-    Sha256,
-}
-
-impl RsaAaHash {
-    fn digest(self, parts: &[&[u8]]) -> Vec<u8> {
-        match self {
-            Self::Sha1 => {
-                let mut h = sha1::Sha1::new();
-                parts.iter().for_each(|p| h.update(p));
-                h.finalize().to_vec()
-            }
-            Self::Sha256 => {
-                let mut h = sha2::Sha256::new();
-                parts.iter().for_each(|p| h.update(p));
-                h.finalize().to_vec()
-            }
-        }
-    }
-
-    fn trailer(self) -> &'static [u8] {
-        match self {
-            Self::Sha1 => &[0xBC],
-            Self::Sha256 => &[0x34, 0xCC],
-        }
-    }
-
-    fn len(self) -> usize {
-        match self {
-            Self::Sha1 => 20,
-            Self::Sha256 => 32,
-        }
-    }
-}
-
-/// The message representative F = 6A || M1 || H(M1 || M2) || trailer of ISO/IEC 9796-2 scheme 1
-/// with partial recovery, for a modulus of `k_bytes` bytes.
-pub fn iso9796_2_representative(
-    m1: &[u8],
-    m2: &[u8],
-    hash: RsaAaHash,
-    k_bytes: usize,
-) -> Option<Vec<u8>> {
-    let trailer = hash.trailer();
-    let m1_len = k_bytes.checked_sub(1 + hash.len() + trailer.len())?;
-    if m1.len() != m1_len {
-        return None;
-    }
-    let mut f = Vec::with_capacity(k_bytes);
-    f.push(0x6A);
-    f.extend_from_slice(m1);
-    f.extend_from_slice(&hash.digest(&[m1, m2]));
-    f.extend_from_slice(trailer);
-    Some(f)
 }
 
 /// An RSA Active Authentication key as the JMRTD applet holds it: modulus and private exponent
@@ -105,55 +46,24 @@ impl std::fmt::Debug for RsaAaKey {
 }
 
 impl RsaAaKey {
-    /// Signs the terminal's challenge M2: s = F^d mod n, M1 all zero (as the JMRTD applet does).
-    /// Raw modular exponentiation with the `rsa` crate's big integers.
+    /// Signs the terminal's challenge M2: s = F^d mod n, M1 all zero (as the JMRTD applet does),
+    /// with `pace::aa::rsa::sign`.
     pub fn sign(&self, m2: &[u8], hash: RsaAaHash) -> Result<Vec<u8>, KeyError> {
-        if self.modulus.is_empty() {
-            return Err(KeyError::Incomplete("modulus"));
-        }
-        if self.private_exponent.is_empty() {
-            return Err(KeyError::Incomplete("private exponent"));
-        }
-        let n = BigUint::from_bytes_be(&self.modulus);
-        let k_bytes = n.bits().div_ceil(8);
-        let too_short = KeyError::ModulusTooShort {
-            bits: n.bits(),
-            hash_len: hash.len(),
-        };
-        // F must be below n: F starts with 6A, so with a modulus whose bit length is not a
-        // multiple of 8, use one byte less (the recovered message is shorter, as 9796-2 allows).
-        let k_bytes = if n.bits().is_multiple_of(8) {
-            k_bytes
-        } else {
-            k_bytes - 1
-        };
-        let m1_len = k_bytes
-            .checked_sub(1 + hash.len() + hash.trailer().len())
-            .filter(|l| *l > 0)
-            .ok_or(too_short)?;
-        let m1 = vec![0u8; m1_len];
-        let f =
-            iso9796_2_representative(&m1, m2, hash, k_bytes).ok_or(KeyError::ModulusTooShort {
-                bits: n.bits(),
-                hash_len: hash.len(),
-            })?;
-        let d = BigUint::from_bytes_be(&self.private_exponent);
-        let s = BigUint::from_bytes_be(&f).modpow(&d, &n);
-        let mut out = s.to_bytes_be();
-        let full = self.modulus.len();
-        if out.len() < full {
-            let mut padded = vec![0u8; full - out.len()];
-            padded.append(&mut out);
-            out = padded;
-        }
-        Ok(out)
+        pace::aa::rsa::sign(&self.modulus, &self.private_exponent, m2, hash).map_err(|e| match e {
+            pace::Error::RsaKeyIncomplete(what) => KeyError::Incomplete(what),
+            pace::Error::RsaModulusTooShort { bits, hash_len } => {
+                KeyError::ModulusTooShort { bits, hash_len }
+            }
+            other => KeyError::BadEcKey(other.to_string()),
+        })
     }
 }
 
-/// A P-256 private key generated on the chip (AA with ECDSA, or CA with ECDH).
+/// A P-256 private key generated on the chip (AA with ECDSA, or CA with ECDH), held as
+/// `pace::EcPrivateKey` (zeroized on drop).
 #[derive(Clone)]
 pub struct EcKey {
-    secret: p256::SecretKey,
+    secret: EcPrivateKey,
 }
 
 impl std::fmt::Debug for EcKey {
@@ -168,16 +78,24 @@ impl std::fmt::Debug for EcKey {
 impl EcKey {
     /// A fresh key from the operating system's random generator.
     pub fn generate() -> Self {
-        Self {
-            secret: p256::SecretKey::random(&mut OsRng),
+        loop {
+            // Generation fails only when the generator does; try again rather than panic.
+            if let Ok(secret) = EcPrivateKey::generate(Curve::NistP256, &mut OsRng) {
+                return Self { secret };
+            }
         }
     }
 
     /// From a 32-byte big-endian private scalar (chip images, test vectors).
     pub fn from_scalar(d: &[u8]) -> Result<Self, KeyError> {
-        p256::SecretKey::from_slice(d)
+        EcPrivateKey::from_bytes(Curve::NistP256, d, "chip EC key")
             .map(|secret| Self { secret })
             .map_err(|e| KeyError::BadEcKey(e.to_string()))
+    }
+
+    /// The key as `pace` computes with it (Chip Authentication).
+    pub fn private_key(&self) -> &EcPrivateKey {
+        &self.secret
     }
 
     /// The private scalar, for the chip image only.
@@ -187,26 +105,25 @@ impl EcKey {
 
     /// The uncompressed public point `04 || X || Y` (65 bytes).
     pub fn public_point(&self) -> Vec<u8> {
-        use p256::elliptic_curve::sec1::ToEncodedPoint;
         self.secret
             .public_key()
-            .to_encoded_point(false)
-            .as_bytes()
-            .to_vec()
+            .map(|p| p.to_sec1().to_vec())
+            .unwrap_or_default()
     }
 
-    /// ECDSA over SHA-256 of `msg`, as plain r || s (BSI TR-03111), 64 bytes.
+    /// ECDSA over SHA-256 of `msg`, as plain r || s (BSI TR-03111), 64 bytes: the answer to
+    /// INTERNAL AUTHENTICATE, with `pace::AaSigner` (RFC 6979 nonces on P-256).
     pub fn sign_sha256(&self, msg: &[u8]) -> Vec<u8> {
-        let key = p256::ecdsa::SigningKey::from(&self.secret);
-        let sig: p256::ecdsa::Signature = key.sign(msg);
-        sig.to_bytes().to_vec()
+        pace::AaSigner::new(self.secret.clone())
+            .sign(AaHash::Sha256, msg, &mut OsRng)
+            .map(|sig| sig.to_vec())
+            .unwrap_or_default()
     }
 
-    /// The ECDH shared secret (x coordinate) with a peer's uncompressed or compressed point.
+    /// The ECDH shared secret (x coordinate) with a peer's uncompressed point.
     pub fn ecdh(&self, peer_point: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
-        let peer = p256::PublicKey::from_sec1_bytes(peer_point).ok()?;
-        let shared = p256::ecdh::diffie_hellman(self.secret.to_nonzero_scalar(), peer.as_affine());
-        Some(Zeroizing::new(shared.raw_secret_bytes().to_vec()))
+        let peer = pace::EcPoint::from_sec1(Curve::NistP256, peer_point, "peer key").ok()?;
+        self.secret.shared_secret(&peer).ok()
     }
 }
 
@@ -230,6 +147,7 @@ pub(crate) mod zeroizing_hex {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rsa::BigUint;
     use rsa::traits::{PrivateKeyParts, PublicKeyParts};
 
     fn h(s: &str) -> Vec<u8> {

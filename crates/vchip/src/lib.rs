@@ -1,9 +1,9 @@
 //! The virtual eMRTD chip implementing our firmware profiles, in-process and as a vpcd card.
 //!
-//! - [`Chip`]: one chip of a [`reader::Profile`] (`Chip::blank(profile)`), processing APDUs
+//! - [`Chip`]: one chip of a [`card::Profile`] (`Chip::blank(profile)`), processing APDUs
 //!   (`chip.process(&bytes)`), with its persistent state saved to and loaded from a chip image
 //!   (`save_image` / `load_image`; the image holds the chip's private keys: mode 0600).
-//! - [`InProcess`]: the chip as a `reader::Transport`, with tear injection.
+//! - [`InProcess`]: the chip as a `card::Transport`, with tear injection.
 //! - [`serve()`]: the chip as a vpcd card behind real pcscd (hopper of blanks, tear, image,
 //!   timing model).
 // Unsafe code is denied, not forbidden: `vpcd::quickack` is the workspace's one commented

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use reader::Profile;
+use card::Profile;
 
 use crate::chip::Chip;
 use crate::error::Error;

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use reader::profile::Timing;
+use card::profile::Timing;
 
 /// Whether the chip sleeps to model a real one.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -1,14 +1,14 @@
-//! The chip in-process, as a `reader::Transport`: the terminal code runs unchanged against it
+//! The chip in-process, as a `card::Transport`: the terminal code runs unchanged against it
 //! (fast tests, no pcscd), with the same fault injection as the vpcd server.
 
-use reader::transport::{Exchange, Transport};
+use card::transport::{Exchange, Transport};
 
 use crate::chip::Chip;
 
 /// A chip "in a reader" inside this process.
 ///
 /// Fault injection: with [`InProcess::tear_after`]`(n)` the n-th APDU (counted from 1 since the
-/// chip was inserted) is not executed and fails with `reader::Error::CardRemoved`, as when the
+/// chip was inserted) is not executed and fails with `card::Error::CardRemoved`, as when the
 /// card is pulled from the field; everything written before stays on the chip, and every later
 /// exchange fails the same way until [`InProcess::reinsert`].
 #[derive(Debug)]
@@ -69,31 +69,31 @@ impl InProcess {
 }
 
 impl Exchange for InProcess {
-    fn exchange(&mut self, command: &[u8]) -> Result<Vec<u8>, reader::Error> {
+    fn exchange(&mut self, command: &[u8]) -> Result<Vec<u8>, card::Error> {
         if self.removed {
-            return Err(reader::Error::CardRemoved);
+            return Err(card::Error::CardRemoved);
         }
         self.sent += 1;
         if self.tear_after == Some(self.sent) {
             self.removed = true;
             self.chip.reset();
-            return Err(reader::Error::CardRemoved);
+            return Err(card::Error::CardRemoved);
         }
         Ok(self.chip.process(command))
     }
 }
 
 impl Transport for InProcess {
-    fn transaction(&mut self) -> Result<Box<dyn Exchange + '_>, reader::Error> {
+    fn transaction(&mut self) -> Result<Box<dyn Exchange + '_>, card::Error> {
         if self.removed {
-            return Err(reader::Error::CardRemoved);
+            return Err(card::Error::CardRemoved);
         }
         Ok(Box::new(self))
     }
 
-    fn reset(&mut self) -> Result<(), reader::Error> {
+    fn reset(&mut self) -> Result<(), card::Error> {
         if self.removed {
-            return Err(reader::Error::CardRemoved);
+            return Err(card::Error::CardRemoved);
         }
         self.chip.reset();
         Ok(())

@@ -4,8 +4,8 @@
 
 mod common;
 
+use card::transport::Exchange;
 use common::*;
-use reader::transport::Exchange;
 use vchip::{CARD_ACCESS, Chip, InProcess, Lifecycle};
 
 fn personalized() -> (Term, Files, Vec<u8>) {
@@ -15,15 +15,15 @@ fn personalized() -> (Term, Files, Vec<u8>) {
     (t, f, aa)
 }
 
-fn odd_update(offset: u32, chunk: &[u8]) -> reader::Command {
-    let mut d = reader::tlv::encode(0x54, &offset.to_be_bytes()[1..]);
-    reader::tlv::write(&mut d, 0x53, chunk);
+fn odd_update(offset: u32, chunk: &[u8]) -> card::Command {
+    let mut d = card::tlv::encode(0x54, &offset.to_be_bytes()[1..]);
+    card::tlv::write(&mut d, 0x53, chunk);
     cmd(0, 0xD7, 0, 0).with_data(d)
 }
 
-fn odd_read(offset: u32, le: usize) -> reader::Command {
+fn odd_read(offset: u32, le: usize) -> card::Command {
     cmd(0, 0xB1, 0, 0)
-        .with_data(reader::tlv::encode(0x54, &offset.to_be_bytes()[1..]))
+        .with_data(card::tlv::encode(0x54, &offset.to_be_bytes()[1..]))
         .with_le(le)
 }
 
@@ -81,7 +81,7 @@ fn odd_ins_beyond_32767() {
     assert_eq!(t.sw(&odd_update(32_000, &big[32_000..])), 0x9000);
     let r = t.send(&odd_read(32_767, 65_536));
     assert_eq!(r.sw, 0x9000);
-    let (tag, value, _) = reader::tlv::read(&r.data).unwrap();
+    let (tag, value, _) = card::tlv::read(&r.data).unwrap();
     assert_eq!(tag, 0x53);
     assert_eq!(value, &big[32_767..]);
     // Even INS cannot address past 32767: P1 bit 8 means SFI.
@@ -99,7 +99,7 @@ fn odd_ins_beyond_32767() {
     let r = t.send(&cmd(0, 0xB1, 0, 0x02).with_data(h("540100")).with_le(5));
     assert_eq!(
         r.data,
-        reader::tlv::encode(0x53, &big[..3]),
+        card::tlv::encode(0x53, &big[..3]),
         "5 bytes including 53 03"
     );
 }
@@ -266,7 +266,7 @@ fn tear_keeps_what_was_written_and_removes_the_card() {
                     assert_eq!(&r[r.len() - 2..], &[0x90, 0]);
                     done += 1;
                 }
-                Err(reader::Error::CardRemoved) => break,
+                Err(card::Error::CardRemoved) => break,
                 Err(e) => panic!("{e}"),
             }
         }
@@ -274,7 +274,7 @@ fn tear_keeps_what_was_written_and_removes_the_card() {
         assert!(t.is_removed());
         assert!(matches!(
             t.exchange(&h("0084000008")),
-            Err(reader::Error::CardRemoved)
+            Err(card::Error::CardRemoved)
         ));
         let chip = t.chip();
         assert_eq!(
@@ -292,7 +292,7 @@ fn tear_keeps_what_was_written_and_removes_the_card() {
 
 #[test]
 fn in_process_transport_behaves_like_a_reader() {
-    use reader::Transport;
+    use card::Transport;
     let mut t = InProcess::new(Chip::blank(cccd()));
     assert_eq!(t.atr(), h("3B8480014343434402"));
     {

@@ -191,7 +191,7 @@ fn every_protected_answer_carries_do99_and_do8e() {
     );
     assert_eq!(&raw[raw.len() - 2..], &[0x90, 0x00]);
     // Keep the terminal's SSC in step.
-    let resp = reader::Response::parse(&raw).unwrap();
+    let resp = card::Response::parse(&raw).unwrap();
     t.sm.as_mut().unwrap().unprotect_response(&resp).unwrap();
     // An error status is protected too.
     let sm = t.sm.as_mut().unwrap();

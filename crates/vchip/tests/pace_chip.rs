@@ -1,16 +1,16 @@
 //! PACE, Chip Authentication and the CAN on the cccd-chip profile in-process. The terminal is
-//! `pace::PaceTerminal` / `pace::CaTerminal` with `reader::sm::SecureChannel`, so every answer
+//! `pace::PaceTerminal` / `pace::CaTerminal` with `card::sm::SecureChannel`, so every answer
 //! the chip gives is checked by the code an inspection system runs.
 
 mod common;
 
+use card::sm::{SecureChannel, SmError};
 use common::*;
 use pace::params::{
     ID_CA_ECDH_3DES, ID_CA_ECDH_AES_128, ID_CA_ECDH_AES_192, ID_PACE_ECDH_GM_AES_128,
     ID_PACE_ECDH_GM_AES_256,
 };
 use pace::{CaCommands, CaParams, CaTerminal, Curve, EcPoint, PaceParams, Password, PasswordKind};
-use reader::sm::{SecureChannel, SmError};
 use vchip::keys::EcKey;
 use vchip::{Chip, Lifecycle, PersistentState};
 
@@ -118,7 +118,7 @@ fn aes_answers_to_a_short_le_fit_in_256_bytes() {
     assert!(!wrapped.is_extended());
     let raw = t.raw(&wrapped.to_bytes().unwrap());
     assert!(raw.len() <= 256 + 2, "{} bytes", raw.len());
-    let resp = reader::Response::parse(&raw).unwrap();
+    let resp = card::Response::parse(&raw).unwrap();
     let plain = t.sm.as_mut().unwrap().unprotect_response(&resp).unwrap();
     // 223 bytes pad to 224 = 14 AES blocks; 224 would pad to 240 and overflow.
     assert_eq!(plain.data.len(), 223);
@@ -325,7 +325,7 @@ fn ca_terminal(card: &PaceCard, oid: &[u8]) -> CaTerminal {
     CaTerminal::new(CaParams::new(oid).unwrap(), &point, &mut rand::rngs::OsRng).unwrap()
 }
 
-fn ca_aes_commands(ca: &CaTerminal, key_id: Option<u64>) -> (reader::Command, reader::Command) {
+fn ca_aes_commands(ca: &CaTerminal, key_id: Option<u64>) -> (card::Command, card::Command) {
     let CaCommands::SetAtThenGeneralAuthenticate {
         mse_set_at,
         general_authenticate,

@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use card::transport::{Exchange, Transmit};
 use common::*;
-use reader::transport::{Exchange, Transmit};
 use vchip::{ServeOptions, ServeReport};
 
 fn reader_name() -> String {
@@ -34,7 +34,7 @@ struct Server {
 }
 
 impl Server {
-    fn start(profile: Arc<reader::Profile>, opts: ServeOptions) -> Self {
+    fn start(profile: Arc<card::Profile>, opts: ServeOptions) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         let handle = std::thread::spawn(move || {
@@ -72,11 +72,11 @@ struct Card {
 }
 
 impl Exchange for Card {
-    fn exchange(&mut self, command: &[u8]) -> Result<Vec<u8>, reader::Error> {
+    fn exchange(&mut self, command: &[u8]) -> Result<Vec<u8>, card::Error> {
         self.card
             .transmit(command, &mut self.buf)
             .map(<[u8]>::to_vec)
-            .map_err(|e| reader::Error::Transport {
+            .map_err(|e| card::Error::Transport {
                 reason: e.to_string(),
             })
     }
@@ -134,16 +134,12 @@ fn wait_for_removal() {
     std::thread::sleep(Duration::from_millis(1000));
 }
 
-fn bac(card: &mut Card) -> reader::SecureChannel {
-    let keys = reader::bac::BacKeys::from_mrz(&reader::bac::MrzInfo::new(DOC, DOB, DOE).unwrap());
-    reader::bac::authenticate(card, &keys, &mut rand::rngs::OsRng).unwrap()
+fn bac(card: &mut Card) -> card::SecureChannel {
+    let keys = card::bac::BacKeys::from_mrz(&card::bac::MrzInfo::new(DOC, DOB, DOE).unwrap());
+    card::bac::authenticate(card, &keys, &mut rand::rngs::OsRng).unwrap()
 }
 
-fn secure(
-    card: &mut Card,
-    sm: &mut reader::SecureChannel,
-    cmd: &reader::Command,
-) -> reader::Response {
+fn secure(card: &mut Card, sm: &mut card::SecureChannel, cmd: &card::Command) -> card::Response {
     let wrapped = sm.protect_command(cmd).unwrap();
     let resp = card.transmit(&wrapped).unwrap();
     sm.unprotect_response(&resp).unwrap()
@@ -222,7 +218,7 @@ fn pcsc_jmrtd_applet_short_apdus_and_bac_through_pcscd() {
     );
     assert_eq!(card.transmit(&put_mrz()).unwrap().sw, 0x9000);
     use rsa::traits::{PrivateKeyParts, PublicKeyParts};
-    let wrap = |tag: u32, v: Vec<u8>| reader::tlv::encode(tag, &reader::tlv::encode(0x04, &v));
+    let wrap = |tag: u32, v: Vec<u8>| card::tlv::encode(tag, &card::tlv::encode(0x04, &v));
     let put_n = cmd(0, 0xDA, 0, 0x60).with_data(wrap(0x60, k.n().to_bytes_be()));
     assert_eq!(card.transmit(&put_n).unwrap().sw, 0x9000);
     let put_d = cmd(0, 0xDA, 0, 0x61).with_data(wrap(0x61, k.d().to_bytes_be()));

@@ -18,14 +18,14 @@
 //! guess; a success restores the counter. After a successful PACE with the CAN, a suspended
 //! password gets one attempt (BSI TR-03110 "resume"); the resumption is volatile, a reset ends it.
 
+use card::apdu::{Command, Response};
+use card::profile::PacePassword;
+use card::sm::SecureChannel;
 use pace::params::Mapping;
 use pace::{
     CaParams, ChipState, ChipStep, Cipher, Curve, EcPrivateKey, MseSetAt, PaceChip, PaceChipConfig,
     Password, PasswordKind, RetryStatus,
 };
-use reader::apdu::{Command, Response};
-use reader::profile::PacePassword;
-use reader::sm::SecureChannel;
 use zeroize::Zeroizing;
 
 use super::{

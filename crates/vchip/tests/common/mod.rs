@@ -4,11 +4,11 @@
 
 use std::sync::Arc;
 
-use reader::Profile;
-use reader::apdu::{Command, Response};
-use reader::bac::{BacKeys, MrzInfo};
-use reader::sm::SecureChannel;
-use reader::transport::{Exchange, Transmit};
+use card::Profile;
+use card::apdu::{Command, Response};
+use card::bac::{BacKeys, MrzInfo};
+use card::sm::SecureChannel;
+use card::transport::{Exchange, Transmit};
 use vchip::{Chip, InProcess};
 
 pub const JMRTD: &str = include_str!("../../../../firmware-profiles/jmrtd-applet.toml");
@@ -82,16 +82,16 @@ impl Term {
     }
 
     /// BAC with the given MRZ fields.
-    pub fn bac(&mut self, doc: &str, dob: &str, doe: &str) -> Result<(), reader::Error> {
+    pub fn bac(&mut self, doc: &str, dob: &str, doe: &str) -> Result<(), card::Error> {
         self.sm = None;
         let keys = BacKeys::from_mrz(&MrzInfo::new(doc, dob, doe).unwrap());
-        let sm = reader::bac::authenticate(&mut self.t, &keys, &mut rand::rngs::OsRng)?;
+        let sm = card::bac::authenticate(&mut self.t, &keys, &mut rand::rngs::OsRng)?;
         self.sm = Some(sm);
         Ok(())
     }
 
     pub fn reset(&mut self) {
-        use reader::Transport;
+        use card::Transport;
         self.sm = None;
         self.t.reset().unwrap();
     }
@@ -130,9 +130,9 @@ pub fn update(offset: u16, data: &[u8]) -> Command {
 pub fn mrz_data(doc: &str, dob: &str, doe: &str) -> Vec<u8> {
     let mut inner = Vec::new();
     for v in [doc, dob, doe] {
-        reader::tlv::write(&mut inner, 0x04, v.as_bytes());
+        card::tlv::write(&mut inner, 0x04, v.as_bytes());
     }
-    reader::tlv::encode(0x62, &inner)
+    card::tlv::encode(0x62, &inner)
 }
 
 pub fn put_mrz() -> Command {
@@ -148,9 +148,9 @@ pub fn jmrtd_create(fid: u16, size: u16) -> Command {
 
 pub fn fcp_create(fid: u16, size: u16) -> Command {
     let mut inner = Vec::new();
-    reader::tlv::write(&mut inner, 0x80, &size.to_be_bytes());
-    reader::tlv::write(&mut inner, 0x83, &fid.to_be_bytes());
-    cmd(0, 0xE0, 0, 0).with_data(reader::tlv::encode(0x62, &inner))
+    card::tlv::write(&mut inner, 0x80, &size.to_be_bytes());
+    card::tlv::write(&mut inner, 0x83, &fid.to_be_bytes());
+    cmd(0, 0xE0, 0, 0).with_data(card::tlv::encode(0x62, &inner))
 }
 
 /// A file set: (FID, bytes).
@@ -182,7 +182,7 @@ pub fn personalize_jmrtd(term: &mut Term, files: &[(u16, Vec<u8>)], rsa: &rsa::R
         }
     }
     assert_eq!(term.sw(&put_mrz()), 0x9000);
-    let wrap = |tag: u32, v: Vec<u8>| reader::tlv::encode(tag, &reader::tlv::encode(0x04, &v));
+    let wrap = |tag: u32, v: Vec<u8>| card::tlv::encode(tag, &card::tlv::encode(0x04, &v));
     assert_eq!(
         term.sw(&cmd(0, 0xDA, 0, 0x60).with_data(wrap(0x60, rsa.n().to_bytes_be()))),
         0x9000
@@ -239,19 +239,19 @@ pub const CARD_ACCESS_BYTES: &str = "3114 3012 060A 04007F00070202040202 020102 
 
 /// PUT DATA CAN: `65 L { 04 L <digits> }`.
 pub fn put_can(can: &str) -> Command {
-    cmd(0, 0xDA, 0, 0x65).with_data(reader::tlv::encode(
+    cmd(0, 0xDA, 0, 0x65).with_data(card::tlv::encode(
         0x65,
-        &reader::tlv::encode(0x04, can.as_bytes()),
+        &card::tlv::encode(0x04, can.as_bytes()),
     ))
 }
 
 /// FCP CREATE FILE with an explicit SFI (DO'88' = SFI << 3).
 pub fn fcp_create_sfi(fid: u16, size: u16, sfi: u8) -> Command {
     let mut inner = Vec::new();
-    reader::tlv::write(&mut inner, 0x80, &size.to_be_bytes());
-    reader::tlv::write(&mut inner, 0x83, &fid.to_be_bytes());
-    reader::tlv::write(&mut inner, 0x88, &[sfi << 3]);
-    cmd(0, 0xE0, 0, 0).with_data(reader::tlv::encode(0x62, &inner))
+    card::tlv::write(&mut inner, 0x80, &size.to_be_bytes());
+    card::tlv::write(&mut inner, 0x83, &fid.to_be_bytes());
+    card::tlv::write(&mut inner, 0x88, &[sfi << 3]);
+    cmd(0, 0xE0, 0, 0).with_data(card::tlv::encode(0x62, &inner))
 }
 
 /// What a personalized PACE chip gives the terminal: the public keys it generated.
@@ -357,7 +357,7 @@ impl Term {
 
     /// Sends under the session and reports a response that does not verify instead of
     /// panicking (a cloned chip after Chip Authentication).
-    pub fn try_secure(&mut self, cmd: &Command) -> Result<Response, reader::sm::SmError> {
+    pub fn try_secure(&mut self, cmd: &Command) -> Result<Response, card::sm::SmError> {
         let sm = self.sm.as_mut().expect("no SM session");
         let wrapped = sm.protect_command(cmd).unwrap();
         let resp = self.t.transmit(&wrapped).unwrap();

@@ -3,7 +3,7 @@
 //! typed [`Command`] into a [`Response`] with `61xx` (GET RESPONSE) and `6Cxx` (wrong Le, resend)
 //! handled, so no call site ever sees them ([`transmit`], [`Transmit`]).
 //!
-//! Backends: [`crate::pcsc`] (a PC/SC reader) and the virtual chip's in-process transport in
+//! Backends: `card_pcsc::PcscTransport` (a PC/SC reader) and the virtual chip's in-process transport in
 //! `vchip`. Wrappers: [`crate::trace::Tracing`] logs every APDU with secrets redacted.
 
 use crate::apdu::{Command, Response};

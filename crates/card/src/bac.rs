@@ -189,7 +189,8 @@ impl MrzInfo {
 
     /// K_seed = SHA-1(MRZ_information)[0..16].
     pub fn key_seed(&self) -> Zeroizing<[u8; 16]> {
-        let digest = Zeroizing::new(Sha1::digest(self.mrz_information().as_bytes()));
+        let digest: Zeroizing<[u8; 20]> =
+            Zeroizing::new(Sha1::digest(self.mrz_information().as_bytes()).into());
         let mut seed = Zeroizing::new([0u8; 16]);
         seed.copy_from_slice(&digest[..16]);
         seed

@@ -1,5 +1,6 @@
-//! Active Authentication with ECDSA (ICAO 9303-11 §6.1), signatures in the plain `r || s` format
-//! of BSI TR-03111.
+//! Active Authentication (ICAO 9303-11 §6.1), written once for the chip and the terminal: ECDSA
+//! here (signatures in the plain `r || s` format of BSI TR-03111), RSA with ISO/IEC 9796-2 in
+//! [`rsa`].
 //!
 //! The terminal sends INTERNAL AUTHENTICATE with an 8-byte challenge RND.IFD; the chip signs
 //! `M = RND.IFD` with the AA private key (whose public key is in DG15) using the hash that
@@ -9,6 +10,8 @@
 //! P-256 signing and verification use the `p256` crate (RFC 6979 deterministic nonces when
 //! signing). brainpoolP256r1 uses this crate's generic ECDSA over `bp256` arithmetic
 //! (variable-time, random nonces).
+
+pub mod rsa;
 
 use crate::ec::{Curve, EcPoint, EcPrivateKey, ecdsa_sign_with_nonce, ecdsa_verify, hex_upper};
 use crate::error::{Error, Result};

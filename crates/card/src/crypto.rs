@@ -5,19 +5,11 @@
 use des::cipher::generic_array::GenericArray;
 use des::cipher::{BlockDecrypt, BlockEncrypt, KeyInit};
 use des::{Des, TdesEde2};
-use sha1::{Digest, Sha1};
 use zeroize::Zeroizing;
 
-/// ISO/IEC 9797-1 padding method 2: `80` then zeros up to a multiple of `block`.
-pub fn pad(data: &[u8], block: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(data.len() + block);
-    out.extend_from_slice(data);
-    out.push(0x80);
-    while out.len() % block != 0 {
-        out.push(0);
-    }
-    out
-}
+/// ISO/IEC 9797-1 padding method 2, DES parity and the constant-time compare are `pace`'s (one
+/// copy for 3DES and AES, chip and terminal).
+pub use pace::sym::{adjust_des_parity as set_des_parity, ct_eq, pad};
 
 /// Removes padding method 2; `None` when the padding is not there (untrusted input).
 pub fn unpad(data: &[u8]) -> Option<&[u8]> {
@@ -25,24 +17,12 @@ pub fn unpad(data: &[u8]) -> Option<&[u8]> {
     (data[end] == 0x80).then(|| &data[..end])
 }
 
-/// Sets odd DES parity on every byte (bit 0 adjusted), as the KDF requires.
-pub fn set_des_parity(key: &mut [u8]) {
-    for b in key.iter_mut() {
-        let ones = (*b & 0xFE).count_ones();
-        *b = (*b & 0xFE) | u8::from(ones % 2 == 0);
-    }
-}
-
 /// KDF(K, c) for 3DES keys (Part 11 §9.7.1): SHA-1(K || c)[0..16] with DES parity.
 /// `c` = 1 for encryption, 2 for MAC (3 for the PACE password key).
 pub fn kdf_3des(seed: &[u8], counter: u32) -> Zeroizing<[u8; 16]> {
-    let mut h = Sha1::new();
-    h.update(seed);
-    h.update(counter.to_be_bytes());
-    let digest = Zeroizing::new(h.finalize());
+    let derived = pace::sym::kdf(seed, counter, pace::Cipher::Tdes);
     let mut key = Zeroizing::new([0u8; 16]);
-    key.copy_from_slice(&digest[..16]);
-    set_des_parity(&mut key[..]);
+    key.copy_from_slice(derived.as_bytes());
     key
 }
 
@@ -100,11 +80,6 @@ pub fn retail_mac(key: &[u8; 16], padded: &[u8]) -> [u8; 8] {
     kb.decrypt_block(&mut h);
     ka.encrypt_block(&mut h);
     h.into()
-}
-
-/// Constant-time comparison of two MACs.
-pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 #[cfg(test)]

@@ -1,11 +1,14 @@
-//! The PC/SC backend: the only module that links the `pcsc` crate. A reader is chosen by its
+//! The PC/SC backend of [`card::Transport`]: the only crate of the workspace that links the
+//! `pcsc` crate (and so libpcsclite), kept apart so the card core, the virtual chip and the
+//! protocol crates build and test with no card stack. A reader is chosen by its
 //! exact name; [`PcscTransport::wait_for_card`] blocks until a card is present and connects;
 //! [`PcscTransport::reconnect`] waits for the next card after a removal (an encoder fed from a
 //! hopper). Card removal surfaces as [`Error::CardRemoved`], whatever PC/SC calls it.
+#![forbid(unsafe_code)]
 
-use crate::error::Error;
-use crate::transport::{Exchange, Transport};
-use ::pcsc::{Card, Context, Disposition, Protocols, ReaderState, Scope, ShareMode, State};
+use card::error::Error;
+use card::transport::{Exchange, Transport};
+use pcsc::{Card, Context, Disposition, Protocols, ReaderState, Scope, ShareMode, State};
 use std::ffi::CString;
 use std::time::{Duration, Instant};
 
@@ -18,8 +21,8 @@ pub struct ReaderInfo {
     pub atr: String,
 }
 
-fn pcsc_err(reader: &str, operation: &'static str, e: ::pcsc::Error) -> Error {
-    use ::pcsc::Error as E;
+fn pcsc_err(reader: &str, operation: &'static str, e: pcsc::Error) -> Error {
+    use pcsc::Error as E;
     match e {
         E::RemovedCard | E::NoSmartcard | E::ResetCard | E::UnpoweredCard | E::UnresponsiveCard => {
             Error::CardRemoved
@@ -45,7 +48,7 @@ pub fn list_readers() -> Result<Vec<ReaderInfo>, Error> {
     let ctx = establish()?;
     let names = match ctx.list_readers_owned() {
         Ok(n) => n,
-        Err(::pcsc::Error::NoReadersAvailable) => return Ok(Vec::new()),
+        Err(pcsc::Error::NoReadersAvailable) => return Ok(Vec::new()),
         Err(e) => return Err(pcsc_err("", "list readers", e)),
     };
     let mut states: Vec<ReaderState> = names
@@ -110,7 +113,7 @@ impl PcscTransport {
             reader: reader.to_string(),
             card: Some(card),
             atr: Vec::new(),
-            buf: vec![0; ::pcsc::MAX_BUFFER_SIZE_EXTENDED],
+            buf: vec![0; pcsc::MAX_BUFFER_SIZE_EXTENDED],
         };
         t.atr = t.read_atr()?;
         Ok(t)
@@ -165,7 +168,7 @@ impl PcscTransport {
 
     fn read_atr(&self) -> Result<Vec<u8>, Error> {
         let mut names = [0u8; 2048];
-        let mut atr = [0u8; ::pcsc::MAX_ATR_SIZE];
+        let mut atr = [0u8; pcsc::MAX_ATR_SIZE];
         let status = self
             .card()?
             .status2(&mut names, &mut atr)
@@ -195,7 +198,7 @@ fn wait_for_state(
         let left = deadline.saturating_duration_since(Instant::now());
         match ctx.get_status_change(left, &mut states) {
             Ok(()) => {}
-            Err(::pcsc::Error::Timeout) => {
+            Err(pcsc::Error::Timeout) => {
                 return Err(Error::Pcsc {
                     reader: reader.to_string(),
                     operation: if present {
@@ -262,7 +265,7 @@ impl Exchange for PcscTransport {
 
 /// An open PC/SC transaction; ends (leaving the card as it is) when dropped.
 struct PcscTransaction<'a> {
-    tx: ::pcsc::Transaction<'a>,
+    tx: pcsc::Transaction<'a>,
     reader: &'a str,
     buf: &'a mut [u8],
 }
