@@ -1,7 +1,7 @@
 //! Checking a whole file: read every record, validate each one, flag duplicate ID numbers.
 
 use crate::error::RecordError;
-use crate::raw::read_file;
+use crate::raw::open_file;
 use crate::record::Record;
 use crate::validate::{Rules, validate_with};
 use chrono::NaiveDate;
@@ -16,8 +16,9 @@ pub struct CheckedEntry {
     pub result: Result<Record, RecordError>,
 }
 
-/// Reads and validates every record of `path` (photos relative to its folder). A file-level
-/// error (unreadable file, bad CSV header) is the only `Err`; a second record with an ID number
+/// Reads and validates every record of `path` (photos relative to its folder), one at a time as
+/// [`open_file`](crate::open_file) gives them. A file-level error (unreadable file, bad CSV
+/// header, a CSV file that fails part-way) is the only `Err`; a second record with an ID number
 /// already seen in the file is refused with `batch.duplicate_id`.
 pub fn check_file(
     path: &Path,
@@ -27,7 +28,8 @@ pub fn check_file(
     let base = path.parent().unwrap_or(Path::new("."));
     let mut seen: HashMap<String, Option<usize>> = HashMap::new();
     let mut out = Vec::new();
-    for entry in read_file(path)? {
+    for entry in open_file(path)? {
+        let entry = entry?;
         let line = entry.line;
         let mut result = entry
             .raw

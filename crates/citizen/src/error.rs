@@ -21,7 +21,13 @@ impl std::fmt::Display for RecordRef {
     }
 }
 
+/// Why a record (or a whole input file) was refused.
+///
+/// Non-exhaustive so that a new kind of failure is not a breaking change: match the variants
+/// you need and keep a `_` arm, or use [`rule`](RecordError::rule),
+/// [`field`](RecordError::field) and [`record`](RecordError::record), which cover every variant.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum RecordError {
     /// The record could not be read: malformed JSON/CSV, an unknown or missing key, a wrong
     /// JSON type. `rule` is a stable code (`syntax.*`).
@@ -50,6 +56,17 @@ impl RecordError {
         match self {
             RecordError::Syntax { rule, .. } | RecordError::Invalid { rule, .. } => rule,
             RecordError::File { .. } => "file",
+        }
+    }
+
+    /// Which record the error is about (not for file errors). Lets callers read the ID number
+    /// and line without matching the variants, which may grow.
+    pub fn record(&self) -> Option<&RecordRef> {
+        match self {
+            RecordError::Syntax { record, .. } | RecordError::Invalid { record, .. } => {
+                Some(record)
+            }
+            RecordError::File { .. } => None,
         }
     }
 

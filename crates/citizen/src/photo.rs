@@ -5,8 +5,9 @@
 
 use crate::record::PhotoFormat;
 
-/// Why a photo header could not be read.
+/// Why a photo header could not be read. Non-exhaustive: a new check may add a kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum HeaderError {
     /// Neither JPEG nor JPEG 2000 magic bytes.
     NotAPortraitFormat,

@@ -1,7 +1,8 @@
 //! The wire format of a citizen record (what the registry hands over and what the registry
-//! database stores), and readers for JSON, JSONL and CSV that give one result per record so
-//! that one bad record never stops the others.
+//! database stores), and readers for JSON, JSONL and CSV files that give one result per record
+//! so that one bad record never stops the others. The CSV form itself is in `csv_format`.
 
+use crate::csv_format::CsvReader;
 use crate::error::RecordError;
 use crate::record::{Expiry, Record, Sex};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -115,52 +116,6 @@ impl RawRecord {
             card_generation: r.card_generation.as_str().to_string(),
         }
     }
-
-    /// One CSV row (same column order as [`KEYS`]), quoted where needed.
-    pub fn to_csv_row(&self) -> String {
-        let opt = |o: &Option<String>| o.clone().unwrap_or_default();
-        let expiry = match &self.date_of_expiry {
-            None => String::new(),
-            Some(None) => "null".into(),
-            Some(Some(d)) => d.clone(),
-        };
-        let cells = [
-            self.id_number.clone(),
-            self.full_name.clone(),
-            self.date_of_birth.clone(),
-            self.sex.clone(),
-            self.nationality.clone(),
-            self.ethnicity.clone(),
-            self.religion.clone(),
-            self.place_of_origin.clone(),
-            self.place_of_residence.clone(),
-            self.identifying_features.clone(),
-            self.date_of_issue.clone(),
-            expiry,
-            opt(&self.father_name),
-            opt(&self.mother_name),
-            opt(&self.spouse_name),
-            opt(&self.old_id_number),
-            opt(&self.photo),
-            self.card_generation.clone(),
-        ];
-        cells
-            .iter()
-            .map(|c| {
-                if c.contains([',', '"', '\n', '\r']) {
-                    format!("\"{}\"", c.replace('"', "\"\""))
-                } else {
-                    c.clone()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(",")
-    }
-}
-
-/// The CSV header line.
-pub fn csv_header() -> String {
-    KEYS.join(",")
 }
 
 fn json_error(e: &serde_json::Error, line: Option<usize>) -> RecordError {
@@ -200,48 +155,79 @@ impl Format {
     /// By file extension (`.json`, `.jsonl`/`.ndjson`, `.csv`); otherwise from the content:
     /// a document that parses as one JSON value is JSON, anything else JSONL.
     pub fn detect(path: &Path, text: &str) -> Format {
+        Format::by_extension(path).unwrap_or_else(|| {
+            if serde_json::from_str::<serde_json::Value>(text).is_ok() {
+                Format::Json
+            } else {
+                Format::Jsonl
+            }
+        })
+    }
+
+    fn by_extension(path: &Path) -> Option<Format> {
         match path
             .extension()
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase)
             .as_deref()
         {
-            Some("json") => Format::Json,
-            Some("jsonl" | "ndjson") => Format::Jsonl,
-            Some("csv") => Format::Csv,
-            _ => {
-                if serde_json::from_str::<serde_json::Value>(text).is_ok() {
-                    Format::Json
-                } else {
-                    Format::Jsonl
-                }
-            }
+            Some("json") => Some(Format::Json),
+            Some("jsonl" | "ndjson") => Some(Format::Jsonl),
+            Some("csv") => Some(Format::Csv),
+            _ => None,
         }
     }
 }
 
-/// Reads every record of a file. Only an unreadable file (or a CSV header that is wrong) is an
-/// error for the whole file; everything else is reported per record.
+/// Reads every record of a file (see [`open_file`]). Only an unreadable file (or a CSV header
+/// that is wrong) is an error for the whole file; everything else is reported per record.
 pub fn read_file(path: &Path) -> Result<Vec<Entry>, RecordError> {
-    let bytes = std::fs::read(path).map_err(|e| RecordError::File {
+    open_file(path)?.collect()
+}
+
+/// The records of a file, one at a time, in the format [`Format::detect`] gives. A CSV file is
+/// read as the records are taken, so it is never in memory whole; JSON and JSONL files are read
+/// first (a JSON document has to be, and telling JSON from JSONL by content needs the text).
+///
+/// `Err` here is a file that cannot be opened or a CSV header that is wrong; an `Err` item is a
+/// file that fails part-way (an I/O error, bytes that are not UTF-8) and is the last item. Both
+/// are [`RecordError::File`].
+pub fn open_file(path: &Path) -> Result<FileEntries, RecordError> {
+    if Format::by_extension(path) == Some(Format::Csv) {
+        return CsvReader::open(path).map(|r| FileEntries(Source::Csv(Box::new(r))));
+    }
+    let file_error = |reason: String| RecordError::File {
         path: path.display().to_string(),
-        reason: e.to_string(),
-    })?;
-    let text = String::from_utf8(bytes).map_err(|e| RecordError::File {
-        path: path.display().to_string(),
-        reason: format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to()),
-    })?;
+        reason,
+    };
+    let bytes = std::fs::read(path).map_err(|e| file_error(e.to_string()))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| file_error(format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to())))?;
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
-    match Format::detect(path, text) {
-        Format::Json => Ok(read_json(text)),
-        Format::Jsonl => Ok(read_jsonl(text)),
-        Format::Csv => read_csv(text).map_err(|e| match e {
-            RecordError::Syntax { reason, record, .. } => RecordError::File {
-                path: path.display().to_string(),
-                reason: format!("line {}: {reason}", record.line.unwrap_or(1)),
-            },
-            other => other,
-        }),
+    // A `.csv` file went to `CsvReader` above, and content alone never says CSV.
+    let entries = match Format::detect(path, text) {
+        Format::Json => read_json(text),
+        Format::Jsonl | Format::Csv => read_jsonl(text),
+    };
+    Ok(FileEntries(Source::Read(entries.into_iter())))
+}
+
+/// The records of a file, from [`open_file`].
+pub struct FileEntries(Source);
+
+enum Source {
+    Csv(Box<CsvReader<std::fs::File>>),
+    Read(std::vec::IntoIter<Entry>),
+}
+
+impl Iterator for FileEntries {
+    type Item = Result<Entry, RecordError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match &mut self.0 {
+            Source::Csv(r) => r.next(),
+            Source::Read(entries) => entries.next().map(Ok),
+        }
     }
 }
 
@@ -276,174 +262,4 @@ pub fn read_jsonl(text: &str) -> Vec<Entry> {
             raw: serde_json::from_str(l).map_err(|e| json_error(&e, Some(i + 1))),
         })
         .collect()
-}
-
-/// CSV (RFC 4180: `,` separator, `"` quoting with `""` escapes, quoted fields may span lines).
-/// The header must name known columns, each at most once, and include every required key.
-/// Empty cells of optional columns are absent; `date_of_expiry` is absent when empty and no
-/// expiry when `null`.
-pub fn read_csv(text: &str) -> Result<Vec<Entry>, RecordError> {
-    let rows = split_csv(text);
-    let mut rows = rows.into_iter();
-    let (header_line, header) = match rows.next() {
-        Some((line, Ok(cells))) => (line, cells),
-        Some((line, Err(e))) => return Err(RecordError::syntax(Some(line), "syntax.csv", e)),
-        None => {
-            return Err(RecordError::syntax(
-                Some(1),
-                "syntax.csv",
-                "empty file: no header",
-            ));
-        }
-    };
-    let known = &KEYS[..];
-    for (i, h) in header.iter().enumerate() {
-        if !known.contains(&h.as_str()) {
-            return Err(RecordError::syntax(
-                Some(header_line),
-                "syntax.unknown_key",
-                format!("unknown column {h:?}"),
-            ));
-        }
-        if header[..i].contains(h) {
-            return Err(RecordError::syntax(
-                Some(header_line),
-                "syntax.csv",
-                format!("column {h:?} appears twice"),
-            ));
-        }
-    }
-    let optional = [
-        "date_of_expiry",
-        "father_name",
-        "mother_name",
-        "spouse_name",
-        "old_id_number",
-        "photo",
-    ];
-    for k in known {
-        if !optional.contains(k) && !header.iter().any(|h| h == k) {
-            return Err(RecordError::syntax(
-                Some(header_line),
-                "syntax.missing_key",
-                format!("missing column {k:?}"),
-            ));
-        }
-    }
-    let mut out = Vec::new();
-    for (line, row) in rows {
-        let cells = match row {
-            Ok(c) => c,
-            Err(e) => {
-                out.push(Entry {
-                    line: Some(line),
-                    raw: Err(RecordError::syntax(Some(line), "syntax.csv", e)),
-                });
-                continue;
-            }
-        };
-        if cells.len() == 1 && cells[0].is_empty() {
-            continue; // blank line
-        }
-        if cells.len() != header.len() {
-            out.push(Entry {
-                line: Some(line),
-                raw: Err(RecordError::syntax(
-                    Some(line),
-                    "syntax.csv",
-                    format!("{} cells, the header has {}", cells.len(), header.len()),
-                )),
-            });
-            continue;
-        }
-        let mut obj = serde_json::Map::new();
-        for (h, c) in header.iter().zip(cells) {
-            let value = if h == "date_of_expiry" && c == "null" {
-                serde_json::Value::Null
-            } else if optional.contains(&h.as_str()) && c.is_empty() {
-                continue;
-            } else {
-                serde_json::Value::String(c)
-            };
-            obj.insert(h.clone(), value);
-        }
-        out.push(Entry {
-            line: Some(line),
-            raw: serde_json::from_value(serde_json::Value::Object(obj))
-                .map_err(|e| json_error(&e, Some(line))),
-        });
-    }
-    Ok(out)
-}
-
-/// Splits CSV text into rows of cells, each with the line it starts on.
-fn split_csv(text: &str) -> Vec<(usize, Result<Vec<String>, String>)> {
-    let mut rows = Vec::new();
-    let mut line = 1;
-    let mut chars = text.chars().peekable();
-    while chars.peek().is_some() {
-        let start = line;
-        let mut cells = Vec::new();
-        let mut cell = String::new();
-        let mut error = None;
-        loop {
-            match chars.next() {
-                None => {
-                    cells.push(std::mem::take(&mut cell));
-                    break;
-                }
-                Some('\n') => {
-                    line += 1;
-                    cells.push(std::mem::take(&mut cell));
-                    break;
-                }
-                Some('\r') if chars.peek() == Some(&'\n') => {}
-                Some(',') => cells.push(std::mem::take(&mut cell)),
-                Some('"') if cell.is_empty() => {
-                    // Quoted cell.
-                    loop {
-                        match chars.next() {
-                            None => {
-                                error = Some(format!(
-                                    "unterminated quote (row starting at line {start})"
-                                ));
-                                break;
-                            }
-                            Some('"') if chars.peek() == Some(&'"') => {
-                                chars.next();
-                                cell.push('"');
-                            }
-                            Some('"') => break,
-                            Some(c) => {
-                                if c == '\n' {
-                                    line += 1;
-                                }
-                                cell.push(c);
-                            }
-                        }
-                    }
-                    if error.is_some() {
-                        break;
-                    }
-                    match chars.peek() {
-                        Some(',') | Some('\n') | Some('\r') | None => {}
-                        Some(c) => {
-                            error = Some(format!("character {c:?} after a closing quote"));
-                            // Skip to the end of the row.
-                            for c in chars.by_ref() {
-                                if c == '\n' {
-                                    line += 1;
-                                    break;
-                                }
-                            }
-                            break;
-                        }
-                    }
-                }
-                Some(c) => cell.push(c),
-            }
-        }
-        rows.push((start, error.map_or(Ok(cells), Err)));
-    }
-    rows
 }

@@ -75,12 +75,7 @@ pub struct BadRecord {
 
 impl BadRecord {
     fn from_error(line: Option<usize>, e: &RecordError) -> BadRecord {
-        let id_number = match e {
-            RecordError::Invalid { record, .. } | RecordError::Syntax { record, .. } => {
-                record.id_number.clone()
-            }
-            RecordError::File { .. } => None,
-        };
+        let id_number = e.record().and_then(|r| r.id_number.clone());
         BadRecord {
             line,
             id_number,

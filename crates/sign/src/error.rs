@@ -4,7 +4,11 @@
 use std::path::PathBuf;
 
 /// Everything that can go wrong in `sign`.
+///
+/// Non-exhaustive: new failure kinds (a new key store, a new check) must not break callers, so
+/// code outside this crate matches with a wildcard arm or uses the `Display` text.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// A file could not be read or written.
     #[error("{path}: {source}")]

@@ -22,7 +22,7 @@
 pub mod adapter;
 pub mod audit;
 pub mod certs;
-pub mod ecgeneric;
+pub mod ec;
 mod error;
 pub mod oids;
 pub mod pa;

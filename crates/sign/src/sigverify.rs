@@ -1,8 +1,10 @@
 //! Signature verification for passive authentication: every algorithm found on documents in
 //! circulation. Deviations from our own profile (rsaEncryption as signature OID, RSASSA-PSS,
-//! explicit EC parameters, SHA-1, plain ECDSA) verify, and come back as warnings.
+//! explicit EC parameters, SHA-1, plain ECDSA) verify, and come back as warnings. This module
+//! decodes algorithms, keys and signature encodings; the curve arithmetic is in [`crate::ec`]
+//! (RSA in the `rsa` crate).
 
-use crate::ecgeneric::{CurveId, KnownCurve, ecdsa_verify};
+use crate::ec::{KnownCurve, ecdsa_verify};
 use crate::oids;
 use der::asn1::{Any, ObjectIdentifier, OctetString, Uint};
 use der::{Decode, Sequence};
@@ -230,7 +232,7 @@ pub fn verify_signature(
                 let (r, s) = signature.split_at(signature.len() / 2);
                 (r.to_vec(), s.to_vec())
             };
-            if ecdsa_verify_curve(curve, point, &digest, &r, &s) {
+            if ecdsa_verify(curve, point, &digest, &r, &s) {
                 Ok(warnings)
             } else {
                 Err(format!(
@@ -336,50 +338,4 @@ fn pss_params(alg: &AlgorithmIdentifierOwned) -> Result<(Hash, usize), String> {
         return Err("RSASSA-PSS trailer field other than 1".into());
     }
     Ok((hash, p.salt_len.unwrap_or(20) as usize))
-}
-
-/// NIST curves through RustCrypto (`p256`, `p384`, `p521`); brainpool (and any digest length the
-/// RustCrypto prehash rules reject) through the generic verifier.
-fn ecdsa_verify_curve(curve: &KnownCurve, point: &[u8], digest: &[u8], r: &[u8], s: &[u8]) -> bool {
-    use p256::ecdsa::signature::hazmat::PrehashVerifier;
-    fn fixed(v: &[u8], len: usize) -> Option<Vec<u8>> {
-        let v: &[u8] = {
-            let skip = v.iter().take_while(|&&b| b == 0).count();
-            &v[skip..]
-        };
-        if v.len() > len {
-            return None;
-        }
-        let mut out = vec![0u8; len - v.len()];
-        out.extend_from_slice(v);
-        Some(out)
-    }
-    let l = curve.field_len();
-    let (Some(r), Some(s)) = (fixed(r, l), fixed(s, l)) else {
-        return false;
-    };
-    let rs = [r.as_slice(), s.as_slice()].concat();
-    let rustcrypto = match curve.id {
-        CurveId::P256 => p256::ecdsa::VerifyingKey::from_sec1_bytes(point)
-            .ok()
-            .zip(p256::ecdsa::Signature::from_slice(&rs).ok())
-            .map(|(k, sig)| k.verify_prehash(digest, &sig).is_ok()),
-        CurveId::P384 => p384::ecdsa::VerifyingKey::from_sec1_bytes(point)
-            .ok()
-            .zip(p384::ecdsa::Signature::from_slice(&rs).ok())
-            .map(|(k, sig)| k.verify_prehash(digest, &sig).is_ok()),
-        CurveId::P521 => p521::ecdsa::VerifyingKey::from_sec1_bytes(point)
-            .ok()
-            .zip(p521::ecdsa::Signature::from_slice(&rs).ok())
-            .map(|(k, sig)| k.verify_prehash(digest, &sig).is_ok()),
-        _ => None,
-    };
-    match rustcrypto {
-        Some(true) => true,
-        // RustCrypto refuses digests shorter than half the field; the generic verifier follows
-        // SEC 1 exactly for those.
-        Some(false) if digest.len() * 2 < l => ecdsa_verify(curve, point, digest, &r, &s),
-        Some(false) => false,
-        None => ecdsa_verify(curve, point, digest, &r, &s),
-    }
 }

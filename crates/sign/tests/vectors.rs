@@ -185,9 +185,9 @@ fn generic_verifier_agrees_with_ring_on_p256() {
     let msg = b"generic verifier cross-check";
     let sig = key.sign(&rng, msg).expect("sign");
     let (r, s) = sig.as_ref().split_at(32);
-    let curve = sign::ecgeneric::KnownCurve::by_oid(&sign::oids::P256).expect("p256");
+    let curve = sign::ec::KnownCurve::by_oid(&sign::oids::P256).expect("p256");
     let digest = Hash::Sha256.digest(msg);
-    assert!(sign::ecgeneric::ecdsa_verify(
+    assert!(sign::ec::ecdsa_verify(
         curve,
         key.public_key().as_ref(),
         &digest,
@@ -196,7 +196,7 @@ fn generic_verifier_agrees_with_ring_on_p256() {
     ));
     let mut d2 = digest.clone();
     d2[0] ^= 1;
-    assert!(!sign::ecgeneric::ecdsa_verify(
+    assert!(!sign::ec::ecdsa_verify(
         curve,
         key.public_key().as_ref(),
         &d2,
@@ -204,14 +204,8 @@ fn generic_verifier_agrees_with_ring_on_p256() {
         s
     ));
     // Malformed inputs are rejected, never panic.
-    assert!(!sign::ecgeneric::ecdsa_verify(
-        curve,
-        &[4, 1, 2],
-        &digest,
-        r,
-        s
-    ));
-    assert!(!sign::ecgeneric::ecdsa_verify(
+    assert!(!sign::ec::ecdsa_verify(curve, &[4, 1, 2], &digest, r, s));
+    assert!(!sign::ec::ecdsa_verify(
         curve,
         key.public_key().as_ref(),
         &digest,

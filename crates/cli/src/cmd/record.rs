@@ -72,13 +72,10 @@ pub fn run(cmd: Cmd) -> anyhow::Result<ExitCode> {
                 let errors: Vec<serde_json::Value> = bad
                     .iter()
                     .map(|e| {
-                        let (id, line) = match e {
-                            RecordError::Syntax { record, .. }
-                            | RecordError::Invalid { record, .. } => {
-                                (record.id_number.clone(), record.line)
-                            }
-                            RecordError::File { .. } => (None, None),
-                        };
+                        let (id, line) = e
+                            .record()
+                            .map(|r| (r.id_number.clone(), r.line))
+                            .unwrap_or((None, None));
                         serde_json::json!({
                             "line": line,
                             "id_number": id,

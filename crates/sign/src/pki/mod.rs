@@ -10,110 +10,34 @@
 //! - `audit-key.pem`: public key of the audit checkpoint key;
 //! - `keys/*.key`: encrypted private keys (software PKI only);
 //! - `audit.jsonl`: the default signature audit log.
+//!
+//! The code is split by concern: `meta` (what `pki.json` holds and the options), this module
+//! (creating, opening, keys, Document Signers), `crl` (revocation and CRLs) and `listing`
+//! (`pki list`).
+
+mod crl;
+mod listing;
+mod meta;
+
+pub use listing::{CertSummary, DsSummary, PkiListing};
+pub use meta::{DsOptions, DsRecord, InitOptions, KeyRef, PkiMeta, Revocation};
 
 use crate::certs::{
-    self, CscaParams, DsParams, RevokedEntry, build_crl, csca_certificate, ds_certificate,
-    from_x509_time, parse_certificate, private_key_usage_period, serial_hex, to_pem,
+    CscaParams, DsParams, csca_certificate, ds_certificate, from_x509_time, parse_certificate,
+    private_key_usage_period, serial_hex, to_pem,
 };
 use crate::error::{Error, Result};
-use crate::pkcs11::{Pkcs11Signer, TokenRef};
+use crate::pkcs11::Pkcs11Signer;
 use crate::secret::Secret;
-use crate::signer::{Curve, Signer, sha256_hex};
+use crate::signer::{Signer, sha256_hex};
 use crate::sodsigner::DocumentSigner;
 use crate::softkey::SoftwareSigner;
-use chrono::{DateTime, Utc};
 use der::{Decode, Encode};
-use serde::{Deserialize, Serialize};
 use spki::SubjectPublicKeyInfoOwned;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use x509_cert::Certificate;
-use x509_cert::crl::CertificateList;
-
-/// Where a private key lives.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-pub enum KeyRef {
-    /// An encrypted PKCS#8 file, relative to the PKI folder.
-    File { path: String },
-    /// An object on the PKI's PKCS#11 token.
-    Pkcs11 { label: String, id: String },
-}
-
-/// A Document Signer recorded in the folder.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct DsRecord {
-    pub serial: String,
-    pub cert: String,
-    pub key: KeyRef,
-    pub fingerprint: String,
-    pub not_before: DateTime<Utc>,
-    pub not_after: DateTime<Utc>,
-    pub key_usage_not_before: DateTime<Utc>,
-    pub key_usage_not_after: DateTime<Utc>,
-    pub issued_at: DateTime<Utc>,
-}
-
-/// A revocation recorded in the folder.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Revocation {
-    pub serial: String,
-    pub reason: String,
-    pub time: DateTime<Utc>,
-}
-
-/// `pki.json`.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct PkiMeta {
-    pub version: u32,
-    pub country: String,
-    pub org: String,
-    pub curve: Curve,
-    /// The token all `Pkcs11` keys live on; `None` for a software PKI.
-    pub token: Option<TokenRef>,
-    pub csca_serial: String,
-    pub csca_key: KeyRef,
-    pub audit_key: KeyRef,
-    pub document_signers: Vec<DsRecord>,
-    pub active_ds: Option<String>,
-    pub revoked: Vec<Revocation>,
-    pub crl_number: u64,
-}
-
-/// Options for `pki init`.
-pub struct InitOptions {
-    pub country: String,
-    pub org: String,
-    pub curve: Curve,
-    pub token: Option<TokenRef>,
-    pub now: DateTime<Utc>,
-}
-
-/// Options for `pki issue-ds`.
-pub struct DsOptions {
-    /// Start of validity and of the key usage period (default: now).
-    pub not_before: Option<DateTime<Utc>>,
-    /// Private key usage period in days (1..=92).
-    pub key_usage_days: i64,
-    /// Certificate validity in days (default: key usage + 10 years).
-    pub validity_days: Option<i64>,
-    /// Make it the active DS (default true).
-    pub activate: bool,
-    pub now: DateTime<Utc>,
-}
-
-impl Default for DsOptions {
-    fn default() -> Self {
-        DsOptions {
-            not_before: None,
-            key_usage_days: certs::MAX_DS_KEY_USAGE_DAYS,
-            validity_days: None,
-            activate: true,
-            now: Utc::now(),
-        }
-    }
-}
 
 /// An opened PKI folder.
 pub struct Pki {
@@ -446,104 +370,6 @@ impl Pki {
             })
     }
 
-    /// The revocation of `serial`, if any.
-    pub fn revocation(&self, serial: &str) -> Option<&Revocation> {
-        let want = normalize_serial(serial);
-        self.meta
-            .revoked
-            .iter()
-            .find(|r| normalize_serial(&r.serial) == want)
-    }
-
-    /// Revokes a certificate of this PKI and writes a new CRL to `DIR/crl.der` (+ `.pem`).
-    pub fn revoke(
-        &mut self,
-        secret: &Secret,
-        serial: &str,
-        reason: &str,
-        now: DateTime<Utc>,
-    ) -> Result<CertificateList> {
-        let reason = certs::parse_reason(reason)?;
-        let rec = self.find_ds(serial)?.serial.clone();
-        if self.revocation(&rec).is_some() {
-            return Err(Error::DocumentSigner {
-                serial: rec,
-                reason: "already revoked".into(),
-            });
-        }
-        let signer = self.csca_signer(secret)?;
-        self.meta.revoked.push(Revocation {
-            serial: rec,
-            reason: certs::reason_name(reason).to_string(),
-            time: now,
-        });
-        let crl = self.write_crl_with(signer.as_ref(), now, &self.dir.join("crl.der"))?;
-        Ok(crl)
-    }
-
-    /// Issues a fresh CRL (next number), writes it to `out` (DER; PEM when `out` ends in
-    /// `.pem`) and to `DIR/crl.der`.
-    pub fn issue_crl(
-        &mut self,
-        secret: &Secret,
-        now: DateTime<Utc>,
-        out: &Path,
-    ) -> Result<CertificateList> {
-        let signer = self.csca_signer(secret)?;
-        let crl = self.write_crl_with(signer.as_ref(), now, &self.dir.join("crl.der"))?;
-        if out != self.dir.join("crl.der") {
-            let der = crl.to_der().map_err(Error::der("CRL"))?;
-            if out.extension().is_some_and(|e| e == "pem") {
-                write_file(out, to_pem("X509 CRL", &der)?.as_bytes())?;
-            } else {
-                write_file(out, &der)?;
-            }
-        }
-        Ok(crl)
-    }
-
-    fn write_crl_with(
-        &mut self,
-        signer: &dyn Signer,
-        now: DateTime<Utc>,
-        path: &Path,
-    ) -> Result<CertificateList> {
-        let mut entries = Vec::new();
-        for r in &self.meta.revoked {
-            entries.push(RevokedEntry {
-                serial: hex::decode(&r.serial).map_err(|e| Error::Pki {
-                    dir: self.dir.clone(),
-                    reason: format!("revoked serial {}: {e}", r.serial),
-                })?,
-                time: r.time,
-                reason: certs::parse_reason(&r.reason)?,
-            });
-        }
-        self.meta.crl_number += 1;
-        let crl = build_crl(
-            signer,
-            &self.csca,
-            &entries,
-            self.meta.crl_number,
-            now,
-            now + chrono::Duration::days(90),
-        )?;
-        let der = crl.to_der().map_err(Error::der("CRL"))?;
-        write_file(path, &der)?;
-        write_file(
-            &path.with_extension("pem"),
-            to_pem("X509 CRL", &der)?.as_bytes(),
-        )?;
-        self.save()?;
-        Ok(crl)
-    }
-
-    /// The current CRL (`DIR/crl.der`).
-    pub fn current_crl(&self) -> Result<CertificateList> {
-        let p = self.dir.join("crl.der");
-        certs::parse_crl(&std::fs::read(&p).map_err(|e| Error::io(&p, e))?, "crl.der")
-    }
-
     /// A Document Signer's certificate.
     pub fn ds_certificate(&self, serial: &str) -> Result<Certificate> {
         let rec = self.find_ds(serial)?;
@@ -598,51 +424,6 @@ impl Pki {
         let signer = crate::sodsigner::SodSigner::new(ds, log.clone())?;
         Ok((signer, log))
     }
-
-    /// A listing for `pki list`.
-    pub fn listing(&self, now: DateTime<Utc>) -> PkiListing {
-        PkiListing {
-            version: 1,
-            dir: self.dir.display().to_string(),
-            country: self.meta.country.clone(),
-            org: self.meta.org.clone(),
-            curve: self.meta.curve.name().to_string(),
-            key_store: match &self.meta.token {
-                None => "encrypted PKCS#8 files".into(),
-                Some(t) => format!("PKCS#11 token {:?} ({})", t.token_label, t.module.display()),
-            },
-            csca: CertSummary {
-                serial: self.meta.csca_serial.clone(),
-                subject: self.csca.tbs_certificate.subject.to_string(),
-                not_before: from_x509_time(&self.csca.tbs_certificate.validity.not_before),
-                not_after: from_x509_time(&self.csca.tbs_certificate.validity.not_after),
-            },
-            document_signers: self
-                .meta
-                .document_signers
-                .iter()
-                .map(|d| DsSummary {
-                    serial: d.serial.clone(),
-                    active: self.meta.active_ds.as_deref() == Some(d.serial.as_str()),
-                    state: if let Some(r) = self.revocation(&d.serial) {
-                        format!("revoked ({})", r.reason)
-                    } else if now < d.key_usage_not_before {
-                        "not yet valid".into()
-                    } else if now > d.key_usage_not_after {
-                        "key usage period ended".into()
-                    } else {
-                        "usable".into()
-                    },
-                    key_usage_not_before: d.key_usage_not_before,
-                    key_usage_not_after: d.key_usage_not_after,
-                    not_after: d.not_after,
-                    fingerprint: d.fingerprint.clone(),
-                })
-                .collect(),
-            crl_number: self.meta.crl_number,
-            revoked: self.meta.revoked.clone(),
-        }
-    }
 }
 
 /// Serial numbers compare case-insensitively and without leading zero bytes.
@@ -654,40 +435,4 @@ fn normalize_serial(s: &str) -> String {
     } else {
         t.to_string()
     }
-}
-
-/// `pki list` output.
-#[derive(Clone, Debug, Serialize)]
-pub struct PkiListing {
-    pub version: u32,
-    pub dir: String,
-    pub country: String,
-    pub org: String,
-    pub curve: String,
-    pub key_store: String,
-    pub csca: CertSummary,
-    pub document_signers: Vec<DsSummary>,
-    pub crl_number: u64,
-    pub revoked: Vec<Revocation>,
-}
-
-/// A certificate line in the listing.
-#[derive(Clone, Debug, Serialize)]
-pub struct CertSummary {
-    pub serial: String,
-    pub subject: String,
-    pub not_before: DateTime<Utc>,
-    pub not_after: DateTime<Utc>,
-}
-
-/// A DS line in the listing.
-#[derive(Clone, Debug, Serialize)]
-pub struct DsSummary {
-    pub serial: String,
-    pub active: bool,
-    pub state: String,
-    pub key_usage_not_before: DateTime<Utc>,
-    pub key_usage_not_after: DateTime<Utc>,
-    pub not_after: DateTime<Utc>,
-    pub fingerprint: String,
 }

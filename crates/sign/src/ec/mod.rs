@@ -1,14 +1,30 @@
-//! Short-Weierstrass curve parameters of the curves found on real documents, used to map
-//! explicit ECParameters (Part 12 asks for them; OpenSSL 3 refuses them) to a known curve, and a
-//! plain ECDSA verifier over any of them. RustCrypto has no brainpoolP512r1 and its brainpool
-//! crates of our `elliptic-curve` generation carry no arithmetic, so brainpool signatures are
-//! verified here with big integers: public data only, so constant time is not needed.
+//! The elliptic curves found on documents in circulation, and ECDSA verification over them.
+//!
+//! The curve table ([`CURVES`]) exists to recognise a curve: by its named-curve OID, or by
+//! explicit ECParameters (Part 12 asks for them; OpenSSL 3 refuses them), which
+//! [`KnownCurve::by_params`] maps to a known curve. Explicit parameters that match no known curve
+//! are rejected rather than computed with: a curve taken from a certificate is not a curve anyone
+//! has vetted.
+//!
+//! [`ecdsa_verify`] does the arithmetic through the RustCrypto crates of one generation
+//! (elliptic-curve 0.14: `p256`, `p384`, `p521`, `bp256`, `bp384`), all through the one generic
+//! [`ecdsa::VerifyingKey`]. brainpoolP512r1 has no maintained crate, so it alone goes to the
+//! big-integer verifier in `bigint`. Verification handles public data only, so the variable-time
+//! paths are fine.
+//!
 //! Parameters are from SEC 2 / FIPS 186-4 and RFC 5639 (printed by `openssl ecparam -param_enc
-//! explicit`).
+//! explicit`); a unit test checks them against the crates.
+
+mod bigint;
 
 use crate::oids;
 use der::asn1::ObjectIdentifier;
+use ecdsa::elliptic_curve::sec1::{FromSec1Point, ModulusSize, ToSec1Point};
+use ecdsa::elliptic_curve::{AffinePoint, CurveArithmetic, FieldBytes, FieldBytesSize};
+use ecdsa::signature::hazmat::PrehashVerifier;
+use ecdsa::{EcdsaCurve, Signature, VerifyingKey};
 use num_bigint::BigUint;
+use std::borrow::Cow;
 
 /// A named prime curve `y^2 = x^3 + ax + b (mod p)` with base point G of order n.
 #[derive(Debug)]
@@ -128,183 +144,90 @@ impl KnownCurve {
     pub fn field_len(&self) -> usize {
         big(self.p).bits().div_ceil(8) as usize
     }
-}
-
-/// Jacobian point; Z = 0 is the point at infinity.
-#[derive(Clone)]
-struct Jac {
-    x: BigUint,
-    y: BigUint,
-    z: BigUint,
-}
-
-struct Field<'a> {
-    p: &'a BigUint,
-    a: &'a BigUint,
-}
-
-impl Field<'_> {
-    fn sub(&self, x: &BigUint, y: &BigUint) -> BigUint {
-        ((x + self.p) - (y % self.p)) % self.p
-    }
-    fn mul(&self, x: &BigUint, y: &BigUint) -> BigUint {
-        (x * y) % self.p
-    }
-    fn double(&self, q: &Jac) -> Jac {
-        if q.z == BigUint::ZERO || q.y == BigUint::ZERO {
-            return inf();
-        }
-        let y2 = self.mul(&q.y, &q.y);
-        let s = self.mul(&(BigUint::from(4u8) * &q.x), &y2);
-        let z2 = self.mul(&q.z, &q.z);
-        let z4 = self.mul(&z2, &z2);
-        let m = (BigUint::from(3u8) * self.mul(&q.x, &q.x) + self.mul(self.a, &z4)) % self.p;
-        let x3 = self.sub(&self.mul(&m, &m), &((BigUint::from(2u8) * &s) % self.p));
-        let y4 = self.mul(&y2, &y2);
-        let y3 = self.sub(
-            &self.mul(&m, &self.sub(&s, &x3)),
-            &((BigUint::from(8u8) * y4) % self.p),
-        );
-        let z3 = self.mul(&(BigUint::from(2u8) * &q.y), &q.z);
-        Jac {
-            x: x3,
-            y: y3,
-            z: z3,
-        }
-    }
-    fn add(&self, p1: &Jac, p2: &Jac) -> Jac {
-        if p1.z == BigUint::ZERO {
-            return p2.clone();
-        }
-        if p2.z == BigUint::ZERO {
-            return p1.clone();
-        }
-        let z1z1 = self.mul(&p1.z, &p1.z);
-        let z2z2 = self.mul(&p2.z, &p2.z);
-        let u1 = self.mul(&p1.x, &z2z2);
-        let u2 = self.mul(&p2.x, &z1z1);
-        let s1 = self.mul(&p1.y, &self.mul(&p2.z, &z2z2));
-        let s2 = self.mul(&p2.y, &self.mul(&p1.z, &z1z1));
-        if u1 == u2 {
-            return if s1 == s2 { self.double(p1) } else { inf() };
-        }
-        let h = self.sub(&u2, &u1);
-        let r = self.sub(&s2, &s1);
-        let h2 = self.mul(&h, &h);
-        let h3 = self.mul(&h2, &h);
-        let u1h2 = self.mul(&u1, &h2);
-        let x3 = self.sub(
-            &self.sub(&self.mul(&r, &r), &h3),
-            &((BigUint::from(2u8) * &u1h2) % self.p),
-        );
-        let y3 = self.sub(&self.mul(&r, &self.sub(&u1h2, &x3)), &self.mul(&s1, &h3));
-        let z3 = self.mul(&h, &self.mul(&p1.z, &p2.z));
-        Jac {
-            x: x3,
-            y: y3,
-            z: z3,
-        }
-    }
-    fn mul_scalar(&self, k: &BigUint, q: &Jac) -> Jac {
-        let mut acc = inf();
-        for i in (0..k.bits()).rev() {
-            acc = self.double(&acc);
-            if k.bit(i) {
-                acc = self.add(&acc, q);
-            }
-        }
-        acc
-    }
-    fn affine_x(&self, q: &Jac) -> Option<BigUint> {
-        if q.z == BigUint::ZERO {
-            return None;
-        }
-        let zinv = q.z.modpow(&(self.p - BigUint::from(2u8)), self.p);
-        let zinv2 = self.mul(&zinv, &zinv);
-        Some(self.mul(&q.x, &zinv2))
+    /// Bit length of the group order n: how many leftmost digest bits ECDSA uses.
+    pub fn order_bits(&self) -> usize {
+        big(self.n).bits() as usize
     }
 }
 
-fn inf() -> Jac {
-    Jac {
-        x: BigUint::from(1u8),
-        y: BigUint::from(1u8),
-        z: BigUint::ZERO,
+/// ECDSA verification (SEC 1 §4.1.4) of `(r, s)` over the message digest `digest` with the SEC 1
+/// encoded public point `point`. `r` and `s` are unsigned big-endian integers of any length (DER
+/// INTEGER contents or the halves of a plain signature). Returns false on any malformed input.
+pub fn ecdsa_verify(curve: &KnownCurve, point: &[u8], digest: &[u8], r: &[u8], s: &[u8]) -> bool {
+    let e = bits2int(digest, curve.order_bits());
+    match curve.id {
+        CurveId::P256 => verify_with::<p256::NistP256>(point, &e, r, s),
+        CurveId::P384 => verify_with::<p384::NistP384>(point, &e, r, s),
+        CurveId::P521 => verify_with::<p521::NistP521>(point, &e, r, s),
+        CurveId::BrainpoolP256r1 => verify_with::<bp256::BrainpoolP256r1>(point, &e, r, s),
+        CurveId::BrainpoolP384r1 => verify_with::<bp384::BrainpoolP384r1>(point, &e, r, s),
+        CurveId::BrainpoolP512r1 => bigint::ecdsa_verify(curve, point, &e, r, s),
     }
 }
 
-fn parse_point(curve: &KnownCurve, point: &[u8]) -> Option<(BigUint, BigUint)> {
-    let l = curve.field_len();
-    if point.len() != 1 + 2 * l || point[0] != 0x04 {
+/// SEC 1 §4.1.4 step 3: a digest longer than the order contributes its leftmost `order_bits`
+/// bits. Done here, once, because the crates only cut whole bytes (and then mask the top ones),
+/// which differs for P-521 when a digest is longer than 66 bytes. Digests that fit are returned
+/// unchanged: their value as a big-endian integer is already `e` (left-padding with zeros does
+/// not change it), which is how both verifiers read them.
+fn bits2int(digest: &[u8], order_bits: usize) -> Cow<'_, [u8]> {
+    if digest.len() * 8 <= order_bits {
+        return Cow::Borrowed(digest);
+    }
+    let keep = order_bits.div_ceil(8);
+    let shift = keep * 8 - order_bits;
+    let head = &digest[..keep];
+    if shift == 0 {
+        return Cow::Borrowed(head);
+    }
+    let mut out = vec![0u8; keep];
+    for (i, o) in out.iter_mut().enumerate() {
+        let hi = if i == 0 { 0 } else { head[i - 1] };
+        *o = (hi << (8 - shift)) | (head[i] >> shift);
+    }
+    Cow::Owned(out)
+}
+
+/// `v` without leading zeros, left-padded to `len` bytes; `None` if it does not fit.
+fn fixed(v: &[u8], len: usize) -> Option<Vec<u8>> {
+    let skip = v.iter().take_while(|&&b| b == 0).count();
+    let v = &v[skip..];
+    if v.len() > len {
         return None;
     }
-    Some((
-        BigUint::from_bytes_be(&point[1..=l]),
-        BigUint::from_bytes_be(&point[1 + l..]),
-    ))
+    let mut out = vec![0u8; len - v.len()];
+    out.extend_from_slice(v);
+    Some(out)
 }
 
-/// ECDSA verification (SEC 1 §4.1.4) of `(r, s)` over the message digest `digest` with the
-/// uncompressed public point `point`. Returns false on any malformed input.
-pub fn ecdsa_verify(curve: &KnownCurve, point: &[u8], digest: &[u8], r: &[u8], s: &[u8]) -> bool {
-    let p = big(curve.p);
-    let a = big(curve.a);
-    let b = big(curve.b);
-    let n = big(curve.n);
-    let f = Field { p: &p, a: &a };
-    let Some((qx, qy)) = parse_point(curve, point) else {
+/// ECDSA verification on any curve with RustCrypto arithmetic: written once, instantiated per
+/// curve. `e` is the digest after [`bits2int`]; `verify_prehash` takes a shorter one as the
+/// integer it denotes, exactly as SEC 1 does. The key, `r` and `s` are range-checked by the
+/// crate (point on the curve and not the identity; 0 < r, s < n).
+fn verify_with<C>(point: &[u8], e: &[u8], r: &[u8], s: &[u8]) -> bool
+where
+    C: EcdsaCurve + CurveArithmetic,
+    AffinePoint<C>: FromSec1Point<C> + ToSec1Point<C>,
+    FieldBytesSize<C>: ModulusSize,
+{
+    let len = FieldBytes::<C>::default().len();
+    let (Some(r), Some(s)) = (fixed(r, len), fixed(s, len)) else {
         return false;
     };
-    if qx >= p || qy >= p {
-        return false;
-    }
-    // Q on the curve.
-    let lhs = f.mul(&qy, &qy);
-    let rhs = (f.mul(&f.mul(&qx, &qx), &qx) + f.mul(&a, &qx) + &b) % &p;
-    if lhs != rhs {
-        return false;
-    }
-    let Some((gx, gy)) = hex::decode(curve.g)
-        .ok()
-        .and_then(|g| parse_point(curve, &g))
-    else {
+    let Ok(key) = VerifyingKey::<C>::from_sec1_bytes(point) else {
         return false;
     };
-    let r = BigUint::from_bytes_be(r);
-    let s = BigUint::from_bytes_be(s);
-    if r == BigUint::ZERO || s == BigUint::ZERO || r >= n || s >= n {
+    let Ok(sig) = Signature::<C>::from_slice(&[r, s].concat()) else {
         return false;
-    }
-    let nbits = n.bits();
-    let mut e = BigUint::from_bytes_be(digest);
-    let dbits = 8 * digest.len() as u64;
-    if dbits > nbits {
-        e >>= dbits - nbits;
-    }
-    let w = s.modpow(&(&n - BigUint::from(2u8)), &n);
-    let u1 = (&e * &w) % &n;
-    let u2 = (&r * &w) % &n;
-    let one = BigUint::from(1u8);
-    let g = Jac {
-        x: gx,
-        y: gy,
-        z: one.clone(),
     };
-    let q = Jac {
-        x: qx,
-        y: qy,
-        z: one,
-    };
-    let sum = f.add(&f.mul_scalar(&u1, &g), &f.mul_scalar(&u2, &q));
-    match f.affine_x(&sum) {
-        Some(x) => x % &n == r,
-        None => false,
-    }
+    key.verify_prehash(e, &sig).is_ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ecdsa::elliptic_curve::bigint::Encoding;
+    use ecdsa::elliptic_curve::group::{Curve as _, Group};
 
     /// Every table entry is self-consistent: G lies on the curve, and the sizes match.
     #[test]
@@ -312,7 +235,7 @@ mod tests {
         for c in CURVES {
             let (p, a, b) = (big(c.p), big(c.a), big(c.b));
             let g = hex::decode(c.g).expect("hex");
-            let (x, y) = parse_point(c, &g).expect("uncompressed G");
+            let (x, y) = bigint::parse_point(c, &g).expect("uncompressed G");
             let lhs = (&y * &y) % &p;
             let rhs = (&x * &x * &x + &a * &x + &b) % &p;
             assert_eq!(lhs, rhs, "{}", c.name);
@@ -349,6 +272,58 @@ mod tests {
         assert_eq!(
             CURVES.iter().map(|c| c.field_len()).collect::<Vec<_>>(),
             vec![32, 48, 66, 32, 48, 64]
+        );
+    }
+
+    /// The table (which maps explicit parameters) and the crates (which do the arithmetic) agree
+    /// on the base point, the order and the field size of every curve the crates cover.
+    #[test]
+    fn table_agrees_with_the_crates() {
+        fn check<C>(id: CurveId)
+        where
+            C: CurveArithmetic,
+            AffinePoint<C>: ToSec1Point<C>,
+            FieldBytesSize<C>: ModulusSize,
+        {
+            let c = CURVES.iter().find(|c| c.id == id).expect("in table");
+            let g = C::ProjectivePoint::generator()
+                .to_affine()
+                .to_sec1_point(false);
+            assert_eq!(hex::encode_upper(g.as_bytes()), c.g, "{}", c.name);
+            let n = C::ORDER.to_be_bytes();
+            assert_eq!(BigUint::from_bytes_be(n.as_ref()), big(c.n), "{}", c.name);
+            assert_eq!(
+                FieldBytes::<C>::default().len(),
+                c.field_len(),
+                "{}",
+                c.name
+            );
+        }
+        check::<p256::NistP256>(CurveId::P256);
+        check::<p384::NistP384>(CurveId::P384);
+        check::<p521::NistP521>(CurveId::P521);
+        check::<bp256::BrainpoolP256r1>(CurveId::BrainpoolP256r1);
+        check::<bp384::BrainpoolP384r1>(CurveId::BrainpoolP384r1);
+    }
+
+    #[test]
+    fn bits2int_keeps_the_leftmost_order_bits() {
+        // Fits: unchanged (a short digest is its own integer value).
+        assert_eq!(bits2int(&[1, 2, 3], 256).as_ref(), &[1, 2, 3]);
+        assert_eq!(bits2int(&[0xAB; 32], 256).as_ref(), &[0xAB; 32]);
+        // Byte-aligned order: the leading bytes.
+        assert_eq!(bits2int(&[7; 48], 256).as_ref(), &[7; 32]);
+        // 521 bits from 72 bytes: the top 66 bytes shifted right by 7 bits.
+        let mut d = [0u8; 72];
+        d[0] = 0x80; // bit 575, the leftmost
+        d[65] = 0x01; // the lowest bit of the top 66 bytes: shifted out
+        let e = bits2int(&d, 521);
+        assert_eq!(e.len(), 66);
+        assert_eq!(e[0], 0x01); // 0x80 >> 7
+        assert!(e[1..].iter().all(|&b| b == 0), "{e:?}");
+        assert_eq!(
+            CURVES.iter().map(|c| c.order_bits()).collect::<Vec<_>>(),
+            vec![256, 384, 521, 256, 384, 512]
         );
     }
 }
