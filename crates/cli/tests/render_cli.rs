@@ -78,7 +78,7 @@ fn render_writes_both_sides_the_pdf_and_a_preview() {
     assert!(pw > 2 * ph);
     let pdf = std::fs::read(out.join("card.pdf")).unwrap();
     assert!(pdf.starts_with(b"%PDF-1.6"));
-    assert_eq!(text(&pdf).matches("/Type /Page ").count(), 2);
+    assert_eq!(text(&pdf).matches("/Type/Page/").count(), 2);
 }
 
 #[test]

@@ -3,7 +3,12 @@
 
 use std::path::PathBuf;
 
+/// Everything that can go wrong between a template folder and the written card files.
+///
+/// Non-exhaustive so that a new failure mode (a new output format, a new check) is not a
+/// breaking change for the callers, which match on a few variants and print the rest.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum PrintError {
     #[error("template {path}: cannot read: {source}")]
     TemplateRead {
@@ -68,6 +73,10 @@ pub enum PrintError {
     Mrz { id: String, reason: String },
     #[error("resolution {dpi} dpi is outside the supported range 72..=1200")]
     BadDpi { dpi: u32 },
+    /// The PDF library refused the card (a font it cannot embed, a PDF/A rule broken): a
+    /// fault of the template's fonts or of this crate, never of the record.
+    #[error("PDF: {reason}")]
+    Pdf { reason: String },
     #[error("{path}: cannot write: {reason}")]
     Write { path: PathBuf, reason: String },
 }

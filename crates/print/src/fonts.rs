@@ -10,31 +10,22 @@ use crate::template::{FontSpec, Weight};
 use ab_glyph::{Font, FontArc, GlyphId};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// The folders searched, unless `CCCD_FONT_DIRS` (colon-separated) says otherwise.
 const DEFAULT_DIRS: &[&str] = &["/usr/share/fonts", "/usr/local/share/fonts"];
 
-/// Outline flavour, which decides how the PDF embeds the file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FontKind {
-    TrueType,
-    /// OpenType with CFF outlines (`OTTO`), e.g. OCR-B.
-    Cff,
-}
-
-/// A loaded font file.
+/// A loaded font file, parsed twice over the same bytes: by `ab_glyph` for layout metrics and
+/// the raster glyphs, and by `krilla` for the PDF (which subsets it per document).
 #[derive(Clone)]
 pub struct LoadedFont {
     /// The template's name for it (`text`, `bold`, `mrz`, …).
     pub key: String,
     pub path: PathBuf,
-    pub bytes: Arc<Vec<u8>>,
     pub font: FontArc,
-    pub kind: FontKind,
+    /// The same file for the PDF; cheap to clone, parsed once per renderer.
+    pub pdf: krilla::text::Font,
     pub units_per_em: f32,
-    /// The file deflated for the PDF, computed once per loaded font.
-    pub(crate) deflated: Arc<OnceLock<Vec<u8>>>,
 }
 
 impl std::fmt::Debug for LoadedFont {
@@ -42,7 +33,6 @@ impl std::fmt::Debug for LoadedFont {
         f.debug_struct("LoadedFont")
             .field("key", &self.key)
             .field("path", &self.path)
-            .field("kind", &self.kind)
             .finish()
     }
 }
@@ -53,25 +43,23 @@ impl LoadedFont {
             path: path.to_path_buf(),
             reason,
         };
-        let bytes = std::fs::read(path).map_err(|e| unusable(e.to_string()))?;
-        let kind = if bytes.starts_with(b"OTTO") {
-            FontKind::Cff
-        } else {
-            FontKind::TrueType
-        };
-        let font = FontArc::try_from_vec(bytes.clone()).map_err(|e| unusable(e.to_string()))?;
+        let bytes = Arc::new(std::fs::read(path).map_err(|e| unusable(e.to_string()))?);
+        let font =
+            FontArc::try_from_vec(bytes.as_ref().clone()).map_err(|e| unusable(e.to_string()))?;
         let units_per_em = font
             .units_per_em()
             .filter(|u| *u > 0.0)
             .ok_or_else(|| unusable("no units per em".into()))?;
+        // Checked here rather than at the first PDF, so a font the PDF cannot carry fails
+        // when the template is loaded.
+        let pdf = krilla::text::Font::new(krilla::Data::from(bytes), 0)
+            .ok_or_else(|| unusable("cannot be embedded in a PDF".into()))?;
         Ok(LoadedFont {
             key: key.to_string(),
             path: path.to_path_buf(),
-            bytes: Arc::new(bytes),
             font,
-            kind,
+            pdf,
             units_per_em,
-            deflated: Arc::new(OnceLock::new()),
         })
     }
 

@@ -1,6 +1,11 @@
 //! Card print layout: card templates (data, one folder per design) rendered to print-ready
-//! PNG (exact physical size at 300 or 600 dpi) and a two-page PDF at the physical card size
-//! with the fonts embedded.
+//! PNG (exact physical size at 300 or 600 dpi) and a two-page PDF at the physical card size:
+//! vector artwork, real text in embedded font subsets, the photo as JPEG, checked against
+//! PDF/A-2b.
+//!
+//! Drawing uses maintained libraries: `tiny-skia` paints the PNG sides, `krilla` writes the
+//! PDF, `ab_glyph` supplies font metrics and glyph coverage. The template's shapes become one
+//! set of vector marks that both outputs paint, so PNG and PDF show one design.
 //!
 //! ```no_run
 //! # fn demo(record: &citizen::Record) -> Result<(), print::PrintError> {
@@ -28,7 +33,7 @@ mod text;
 pub use error::PrintError;
 pub use pdf::card_pdf;
 pub use qr::{QrLayout, payload_for as qr_payload};
-pub use render::{Background, PlacedPhoto, RenderedCard, RenderedSide, Renderer, field_value};
+pub use render::{PlacedPhoto, RenderedCard, RenderedSide, Renderer, field_value};
 pub use template::{
     Align, CardSpec, Color, Field, FontSpec, MrzZone, PhotoBox, QrBox, Shape, Side, Source,
     Template, TextBox, Weight,
@@ -64,7 +69,7 @@ pub fn write_outputs(
     let pdf = out_dir.join("card.pdf");
     write_png(&card.front.image, card.dpi, &front_png)?;
     write_png(&card.back.image, card.dpi, &back_png)?;
-    std::fs::write(&pdf, card_pdf(card)).map_err(|e| PrintError::Write {
+    std::fs::write(&pdf, card_pdf(card)?).map_err(|e| PrintError::Write {
         path: pdf.clone(),
         reason: e.to_string(),
     })?;

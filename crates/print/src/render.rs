@@ -1,35 +1,29 @@
 //! The renderer: a template prepared at one resolution, then any number of records drawn on it.
 //!
-//! Preparing draws everything that does not depend on the record (background shapes, static
-//! texts, field labels) once per side; rendering a card copies that background and adds the
-//! photo, the QR code, the field values and the MRZ. The PDF reuses the same layout: the
-//! text-free background raster, the photo, the QR modules as vector squares, and every text
+//! Preparing draws everything that does not depend on the record (background, shapes, static
+//! texts, field labels) once per side; rendering a card copies that prepared raster and adds
+//! the photo, the QR code, the field values and the MRZ. The PDF is built from the same
+//! layout: the side's vector marks, the photo, the QR modules as a vector path, and every text
 //! run as real text in the embedded fonts.
 
 use crate::error::PrintError;
 use crate::fonts::FontSet;
+use crate::photo;
 use crate::qr::{self, QrLayout};
-use crate::raster::Canvas;
+use crate::raster::{Canvas, RgbSide};
+use crate::shapes::{self, SideArt};
 use crate::template::{Color, MrzZone, Side, Source, Template};
 use crate::text::{self, MM_PER_PT, PlacedGlyph, TextRun};
-use crate::{photo, shapes};
 use chrono::NaiveDate;
 use citizen::{Expiry, Record, Sex};
 use image::RgbImage;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
-/// The record-independent raster of a side without text, shared by every card rendered with
-/// one renderer; its PDF stream is compressed once, on first use.
-pub struct Background {
-    pub image: RgbImage,
-    pub(crate) deflated: OnceLock<Vec<u8>>,
-}
-
-/// One side, prepared: the record-independent rasters and text.
+/// One side, prepared: the record-independent artwork, raster and text.
 struct PreparedSide {
-    /// Shapes only: the PDF page background.
-    plain: Arc<Background>,
-    /// Shapes plus static texts and labels: the start of every PNG.
+    /// The vector marks, shared with every card for its PDF page.
+    art: Arc<SideArt>,
+    /// Background, shapes, static texts and labels: the start of every PNG.
     with_text: RgbImage,
     static_runs: Vec<TextRun>,
 }
@@ -42,6 +36,8 @@ pub struct Renderer {
     px_per_mm: f32,
     width_px: u32,
     height_px: u32,
+    /// What the die cut removes from the rectangle (mm), painted white on the PNGs.
+    corners: Vec<tiny_skia::Path>,
     front: PreparedSide,
     back: PreparedSide,
 }
@@ -61,8 +57,8 @@ pub struct PlacedPhoto {
 pub struct RenderedSide {
     /// The finished raster (`front.png` / `back.png`).
     pub image: RgbImage,
-    /// The record-independent background without text (the PDF page background).
-    pub background: Arc<Background>,
+    /// The record-independent vector artwork (the PDF page background).
+    pub(crate) art: Arc<SideArt>,
     pub photo: Option<PlacedPhoto>,
     pub qr: Option<QrLayout>,
     /// Every line of text on the side, static and from the record.
@@ -77,6 +73,8 @@ pub struct RenderedCard {
     pub dpi: u32,
     pub width_mm: f32,
     pub height_mm: f32,
+    /// The template's card name (`card.name`), for the PDF's title.
+    pub(crate) template_name: String,
     /// The QR payload encoded on the card (on whichever side carries the code).
     pub qr_payload: String,
     /// The three MRZ lines printed on the card.
@@ -99,38 +97,16 @@ impl Renderer {
         // Exact physical size: 85.60 mm at 300 dpi = 1011 px, at 600 dpi = 2022 px.
         let width_px = (template.card.width_mm / 25.4 * dpi as f32).round() as u32;
         let height_px = (template.card.height_mm / 25.4 * dpi as f32).round() as u32;
+        let card = &template.card;
+        let corners = shapes::corners(card.width_mm, card.height_mm, card.corner_radius_mm);
         let prep = |side: &Side, name: &str| -> Result<PreparedSide, PrintError> {
-            let mut canvas = Canvas::new(
-                width_px,
-                height_px,
-                px_per_mm,
-                side.background.unwrap_or(Color::WHITE),
-            );
-            for s in &side.shapes {
-                shapes::draw(&mut canvas, s);
+            let art = SideArt::new(side, card.width_mm, card.height_mm, card.corner_radius_mm);
+            let mut canvas = Canvas::new(width_px, height_px, px_per_mm, art.background)
+                .ok_or(PrintError::BadDpi { dpi })?;
+            for m in &art.marks {
+                canvas.paint(m);
             }
-            if let Some(m) = &side.mrz
-                && let Some(band) = m.clear_band
-            {
-                let top = template.card.height_mm
-                    - m.line3_center_from_bottom_mm
-                    - 2.0 * m.line_pitch_mm
-                    - m.cap_height_mm;
-                let rect = crate::raster::rounded_rect(
-                    0.0,
-                    top,
-                    template.card.width_mm,
-                    template.card.height_mm - top,
-                    0.0,
-                    px_per_mm,
-                );
-                canvas.fill_mm(&[rect], band, None);
-            }
-            canvas.cut_corners(template.card.corner_radius_mm);
-            let plain = Arc::new(Background {
-                image: canvas.img.clone(),
-                deflated: OnceLock::new(),
-            });
+            canvas.cut_corners(&corners);
             let mut runs = Vec::new();
             for (i, t) in side.texts.iter().enumerate() {
                 let label = format!("{name}.texts[{i}]");
@@ -148,10 +124,14 @@ impl Renderer {
                     runs.extend(text::fit(&fonts, &label, &s, l)?);
                 }
             }
-            canvas.draw_runs(&fonts, &runs);
+            let mut with_text = RgbSide {
+                img: canvas.to_rgb(),
+                px_per_mm,
+            };
+            with_text.draw_runs(&fonts, &runs);
             Ok(PreparedSide {
-                plain,
-                with_text: canvas.img,
+                art: Arc::new(art),
+                with_text: with_text.img,
                 static_runs: runs,
             })
         };
@@ -164,6 +144,7 @@ impl Renderer {
             px_per_mm,
             width_px,
             height_px,
+            corners,
             front,
             back,
         })
@@ -205,6 +186,7 @@ impl Renderer {
             dpi: self.dpi,
             width_mm: self.template.card.width_mm,
             height_mm: self.template.card.height_mm,
+            template_name: self.template.card.name.clone(),
             qr_payload: payload,
             mrz,
             fonts: self.fonts.clone(),
@@ -219,7 +201,7 @@ impl Renderer {
         payload: &str,
         mrz: &[String; 3],
     ) -> Result<RenderedSide, PrintError> {
-        let mut canvas = Canvas {
+        let mut canvas = RgbSide {
             img: prep.with_text.clone(),
             px_per_mm: self.px_per_mm,
         };
@@ -254,20 +236,9 @@ impl Renderer {
                     mm_px(pb.h_mm),
                 );
                 let img = photo::cover(id, p, w, h)?;
-                image::imageops::replace(&mut canvas.img, &img, x as i64, y as i64);
-                if let Some(b) = pb.border {
-                    let shape = crate::template::Shape::Rect {
-                        x_mm: pb.x_mm,
-                        y_mm: pb.y_mm,
-                        w_mm: pb.w_mm,
-                        h_mm: pb.h_mm,
-                        radius_mm: 0.0,
-                        fill: None,
-                        fill_to: None,
-                        stroke: Some(b),
-                        stroke_mm: 0.15,
-                    };
-                    shapes::draw(&mut canvas, &shape);
+                canvas.place_image(&img, x as i64, y as i64);
+                if let Some(b) = &prep.art.photo_border {
+                    canvas.paint(b);
                 }
                 placed_photo = Some(PlacedPhoto {
                     image: img,
@@ -282,35 +253,19 @@ impl Renderer {
         let mut placed_qr = None;
         if let Some(q) = &side.qr {
             let l = qr::layout(id, payload, mm_px(q.x_mm), mm_px(q.y_mm), mm_px(q.size_mm))?;
-            let (zx, zy, zs) = l.zone;
-            for yy in zy..(zy + zs).min(canvas.img.height()) {
-                for xx in zx..(zx + zs).min(canvas.img.width()) {
-                    canvas.img.put_pixel(xx, yy, image::Rgb([255, 255, 255]));
-                }
-            }
-            for (i, dark) in l.dark.iter().enumerate() {
-                if !dark {
-                    continue;
-                }
-                let (mx, my) = ((i % l.width) as u32, (i / l.width) as u32);
-                let (x0, y0) = (l.x_px + mx * l.module_px, l.y_px + my * l.module_px);
-                for yy in y0..(y0 + l.module_px).min(canvas.img.height()) {
-                    for xx in x0..(x0 + l.module_px).min(canvas.img.width()) {
-                        canvas.img.put_pixel(xx, yy, image::Rgb([0, 0, 0]));
-                    }
-                }
-            }
+            let zone: Vec<_> = l.zone_rect().into_iter().collect();
+            canvas.fill_px_crisp(&[(&zone, Color::WHITE), (&l.dark_rects(), Color::BLACK)]);
             placed_qr = Some(l);
         }
 
         canvas.draw_runs(&self.fonts, &runs);
-        canvas.cut_corners(self.template.card.corner_radius_mm);
+        canvas.cut_corners(&self.corners);
 
         let mut all_runs = prep.static_runs.clone();
         all_runs.extend(runs);
         Ok(RenderedSide {
             image: canvas.img,
-            background: prep.plain.clone(),
+            art: prep.art.clone(),
             photo: placed_photo,
             qr: placed_qr,
             runs: all_runs,

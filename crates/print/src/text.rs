@@ -27,7 +27,8 @@ pub struct PlacedGlyph {
 /// One line of text, positioned on the card.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TextRun {
-    /// Index into the renderer's [`FontSet`].
+    /// Index of the font among the template's `[fonts]` (in key order) as the renderer loaded
+    /// them.
     pub font: usize,
     pub size_pt: f32,
     pub color: Color,
