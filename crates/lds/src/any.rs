@@ -1,11 +1,11 @@
 //! Decoding a file whose kind is known only from its first byte (`cccd lds dump`).
 
+use crate::FileId;
 use crate::com::Com;
 use crate::dg1::Dg1;
 use crate::dg2::Dg2;
 use crate::dg13::Dg13;
 use crate::error::LdsError;
-use crate::file_id::FileId;
 use crate::security_infos::{Dg15, SecurityInfos};
 
 /// A decoded LDS file.

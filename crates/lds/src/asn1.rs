@@ -22,74 +22,22 @@ pub struct Oid(pub Vec<u8>);
 impl Oid {
     /// From dotted text such as `0.4.0.127.0.7.2.2.4.2.2`.
     pub fn from_dotted(s: &str) -> Result<Oid, LdsError> {
-        let bad = || LdsError::build("OID", format!("{s:?} is not a dotted object identifier"));
-        let arcs: Vec<u64> = s
-            .split('.')
-            .map(|a| a.parse::<u64>().map_err(|_| bad()))
-            .collect::<Result<_, _>>()?;
-        if arcs.len() < 2 || arcs[0] > 2 || (arcs[0] < 2 && arcs[1] >= 40) {
-            return Err(bad());
-        }
-        let mut out = Vec::new();
-        let mut push = |mut v: u64| {
-            let mut tmp = vec![(v & 0x7F) as u8];
-            v >>= 7;
-            while v > 0 {
-                tmp.push(0x80 | (v & 0x7F) as u8);
-                v >>= 7;
-            }
-            tmp.reverse();
-            out.extend_from_slice(&tmp);
-        };
-        push(arcs[0] * 40 + arcs[1]);
-        for a in &arcs[2..] {
-            push(*a);
-        }
-        Ok(Oid(out))
+        icao::oid::encode_dotted(s)
+            .map(Oid)
+            .map_err(|_| LdsError::build("OID", format!("{s:?} is not a dotted object identifier")))
     }
 
-    /// Checks the content octets: every arc minimal, the last byte ends an arc.
+    /// Checks the content octets: every arc minimal, the last byte ends an arc. `offset` is
+    /// where they start in the file, for the error.
     pub fn from_content(bytes: &[u8], offset: usize) -> Result<Oid, LdsError> {
-        if bytes.is_empty() {
-            return Err(LdsError::tlv(offset, "empty OBJECT IDENTIFIER"));
-        }
-        let mut arc_start = true;
-        for (i, b) in bytes.iter().enumerate() {
-            if arc_start && *b == 0x80 {
-                return Err(LdsError::tlv(
-                    offset + i,
-                    "OBJECT IDENTIFIER arc with a leading 80 byte",
-                ));
-            }
-            arc_start = b & 0x80 == 0;
-        }
-        if !arc_start {
-            return Err(LdsError::tlv(
-                offset + bytes.len() - 1,
-                "OBJECT IDENTIFIER ends inside an arc",
-            ));
-        }
+        icao::oid::validate_content(bytes)
+            .map_err(|e| LdsError::tlv(offset + e.index(), e.to_string()))?;
         Ok(Oid(bytes.to_vec()))
     }
 
     /// The arcs, for display and comparisons.
     pub fn arcs(&self) -> Vec<u64> {
-        let mut arcs = Vec::new();
-        let mut v: u64 = 0;
-        for b in &self.0 {
-            v = (v << 7) | u64::from(b & 0x7F);
-            if b & 0x80 == 0 {
-                if arcs.is_empty() {
-                    let first = (v / 40).min(2);
-                    arcs.push(first);
-                    arcs.push(v - first * 40);
-                } else {
-                    arcs.push(v);
-                }
-                v = 0;
-            }
-        }
-        arcs
+        icao::oid::arcs(&self.0)
     }
 
     /// Whether `self` lies under `prefix` (or equals it).
@@ -105,8 +53,7 @@ impl Oid {
 
 impl std::fmt::Display for Oid {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let arcs: Vec<String> = self.arcs().iter().map(u64::to_string).collect();
-        f.write_str(&arcs.join("."))
+        f.write_str(&icao::oid::to_dotted(&self.0))
     }
 }
 
@@ -116,44 +63,44 @@ impl std::fmt::Debug for Oid {
     }
 }
 
-/// Well-known object identifiers (content octets).
+/// Well-known object identifiers as content octets, the form [`Oid`] holds. They are the
+/// `icao::oid` identifiers (each written once there, with its dotted text); these names stay for
+/// the code that matches on byte slices.
 pub mod oids {
-    /// id-ecPublicKey 1.2.840.10045.2.1
-    pub const EC_PUBLIC_KEY: &[u8] = &[0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01];
-    /// prime256v1 / secp256r1 1.2.840.10045.3.1.7
-    pub const P256: &[u8] = &[0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07];
-    /// rsaEncryption 1.2.840.113549.1.1.1
-    pub const RSA_ENCRYPTION: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01];
-    /// dhpublicnumber 1.2.840.10046.2.1
-    pub const DH_PUBLIC_NUMBER: &[u8] = &[0x2A, 0x86, 0x48, 0xCE, 0x3E, 0x02, 0x01];
-    /// bsi-de protocols smartcard: 0.4.0.127.0.7.2.2
-    pub const BSI_PROTOCOLS: &[u8] = &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02];
-    /// id-PK 0.4.0.127.0.7.2.2.1
-    pub const ID_PK: &[u8] = &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x01];
-    /// id-PK-DH 0.4.0.127.0.7.2.2.1.1
-    pub const ID_PK_DH: &[u8] = &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x01, 0x01];
-    /// id-PK-ECDH 0.4.0.127.0.7.2.2.1.2
-    pub const ID_PK_ECDH: &[u8] = &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x01, 0x02];
-    /// id-TA 0.4.0.127.0.7.2.2.2
-    pub const ID_TA: &[u8] = &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x02];
-    /// id-CA 0.4.0.127.0.7.2.2.3
-    pub const ID_CA: &[u8] = &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x03];
-    /// id-CA-ECDH-AES-CBC-CMAC-128 0.4.0.127.0.7.2.2.3.2.2
-    pub const ID_CA_ECDH_AES_128: &[u8] =
-        &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x03, 0x02, 0x02];
-    /// id-CA-DH-AES-CBC-CMAC-128 0.4.0.127.0.7.2.2.3.1.2
-    pub const ID_CA_DH_AES_128: &[u8] =
-        &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x03, 0x01, 0x02];
-    /// id-PACE 0.4.0.127.0.7.2.2.4
-    pub const ID_PACE: &[u8] = &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x04];
-    /// id-PACE-ECDH-GM-AES-CBC-CMAC-128 0.4.0.127.0.7.2.2.4.2.2
-    pub const ID_PACE_ECDH_GM_AES_128: &[u8] =
-        &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x04, 0x02, 0x02];
-    /// id-icao-mrtd-security-aaProtocolObject 2.23.136.1.1.5
-    pub const ID_AA: &[u8] = &[0x67, 0x81, 0x08, 0x01, 0x01, 0x05];
-    /// ecdsa-plain-SHA256 0.4.0.127.0.7.1.1.4.1.3
-    pub const ECDSA_PLAIN_SHA256: &[u8] =
-        &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x01, 0x01, 0x04, 0x01, 0x03];
+    use icao::oid;
+
+    /// [`oid::EC_PUBLIC_KEY`]
+    pub const EC_PUBLIC_KEY: &[u8] = oid::EC_PUBLIC_KEY.content();
+    /// [`oid::P256`]
+    pub const P256: &[u8] = oid::P256.content();
+    /// [`oid::RSA_ENCRYPTION`]
+    pub const RSA_ENCRYPTION: &[u8] = oid::RSA_ENCRYPTION.content();
+    /// [`oid::DH_PUBLIC_NUMBER`]
+    pub const DH_PUBLIC_NUMBER: &[u8] = oid::DH_PUBLIC_NUMBER.content();
+    /// [`oid::BSI_PROTOCOLS`]
+    pub const BSI_PROTOCOLS: &[u8] = oid::BSI_PROTOCOLS.content();
+    /// [`oid::ID_PK`]
+    pub const ID_PK: &[u8] = oid::ID_PK.content();
+    /// [`oid::ID_PK_DH`]
+    pub const ID_PK_DH: &[u8] = oid::ID_PK_DH.content();
+    /// [`oid::ID_PK_ECDH`]
+    pub const ID_PK_ECDH: &[u8] = oid::ID_PK_ECDH.content();
+    /// [`oid::ID_TA`]
+    pub const ID_TA: &[u8] = oid::ID_TA.content();
+    /// [`oid::ID_CA`]
+    pub const ID_CA: &[u8] = oid::ID_CA.content();
+    /// [`oid::ID_CA_ECDH_AES_128`]
+    pub const ID_CA_ECDH_AES_128: &[u8] = oid::ID_CA_ECDH_AES_128.content();
+    /// [`oid::ID_CA_DH_AES_128`]
+    pub const ID_CA_DH_AES_128: &[u8] = oid::ID_CA_DH_AES_128.content();
+    /// [`oid::ID_PACE`]
+    pub const ID_PACE: &[u8] = oid::ID_PACE.content();
+    /// [`oid::ID_PACE_ECDH_GM_AES_128`]
+    pub const ID_PACE_ECDH_GM_AES_128: &[u8] = oid::ID_PACE_ECDH_GM_AES_128.content();
+    /// [`oid::ID_AA`]
+    pub const ID_AA: &[u8] = oid::ID_AA.content();
+    /// [`oid::ECDSA_PLAIN_SHA256`]
+    pub const ECDSA_PLAIN_SHA256: &[u8] = oid::ECDSA_PLAIN_SHA256.content();
 }
 
 /// Reads an OID TLV.

@@ -5,8 +5,8 @@
 //! 60 { 5F01 04 "aabb"  5F36 06 "aabbcc"  5C n <DG tags> }
 //! ```
 
+use crate::FileId;
 use crate::error::LdsError;
-use crate::file_id::FileId;
 use crate::tlv::{self, Reader, Rules};
 
 const FILE: &str = "EF.COM";

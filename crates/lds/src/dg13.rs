@@ -350,6 +350,6 @@ impl Dg13 {
 
 fn read_strings(seq: &tlv::Tlv<'_>) -> Result<Vec<Text>, LdsError> {
     seq.children(Rules::Der)
-        .map(|t| t.and_then(|t| Text::decode(&t)))
+        .map(|t| Text::decode(&t?))
         .collect()
 }

@@ -1,11 +1,14 @@
 //! The one error type of the crate. Every variant says what failed and, for decoding, at which
 //! byte offset of the input, because the inputs come from cards and files we do not trust.
 
+use icao::{CheckDigitError, TlvError};
 use thiserror::Error;
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum LdsError {
-    /// The BER-TLV layer: a tag, length or value could not be read.
+    /// The BER-TLV layer: a tag, length or value could not be read (the `icao` codec's error,
+    /// kept as offset and text so that the variant and its message stay what they were).
     #[error("TLV error at byte {offset}: {reason}")]
     Tlv { offset: usize, reason: String },
     /// A machine readable zone line or field is malformed or fails a check digit.
@@ -60,5 +63,20 @@ impl LdsError {
             LdsError::Tlv { offset, .. } | LdsError::Content { offset, .. } => Some(*offset),
             _ => None,
         }
+    }
+}
+
+impl From<TlvError> for LdsError {
+    fn from(e: TlvError) -> Self {
+        LdsError::Tlv {
+            offset: e.offset(),
+            reason: e.reason(),
+        }
+    }
+}
+
+impl From<CheckDigitError> for LdsError {
+    fn from(e: CheckDigitError) -> Self {
+        LdsError::mrz("check digit", e.to_string())
     }
 }

@@ -1,12 +1,12 @@
 //! Every LDS file of one card, built from a validated record.
 
+use crate::FileId;
 use crate::asn1::{Oid, SubjectPublicKeyInfo, oids};
 use crate::com::Com;
 use crate::dg1::Dg1;
 use crate::dg2::Dg2;
 use crate::dg13::Dg13;
 use crate::error::LdsError;
-use crate::file_id::FileId;
 use crate::mrz::{self, MrzOptions};
 use crate::security_infos::{Dg15, SecurityInfo, SecurityInfos};
 use citizen::Record;

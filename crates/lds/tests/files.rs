@@ -82,7 +82,7 @@ fn file_table_matches_part10() {
     }
     for (id, key) in ids {
         let key = if key.is_empty() {
-            id.name()
+            id.name().to_string()
         } else {
             key.to_string()
         };
@@ -513,7 +513,7 @@ fn tlv_codec_rules() {
     ];
     for (h, offset, what) in cases {
         let e = decode_one(&hex(h), Rules::Der).unwrap_err();
-        assert_eq!(e.offset(), Some(*offset), "{h}: {e}");
+        assert_eq!(e.offset(), *offset, "{h}: {e}");
         assert!(e.to_string().contains(what), "{h}: {e}");
     }
     // BER accepts non-minimal lengths.
@@ -525,7 +525,7 @@ fn tlv_codec_rules() {
     let mut c = inner.children(Rules::Der);
     assert_eq!(c.read().unwrap().offset, 4);
     let e = c.read().unwrap_err();
-    assert_eq!(e.offset(), Some(8));
+    assert_eq!(e.offset(), 8);
 }
 
 #[test]
