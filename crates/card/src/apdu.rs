@@ -20,6 +20,7 @@ pub const EXTENDED_MAX_LE: usize = 65_536;
 
 /// Why bytes are not a well-formed APDU (or a command cannot be encoded).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ApduError {
     #[error("command APDU of {len} bytes is shorter than its 4-byte header")]
     TooShort { len: usize },

@@ -7,6 +7,7 @@ use crate::sm::SmError;
 use crate::sw::StatusWord;
 
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     #[error(transparent)]
     Apdu(#[from] ApduError),

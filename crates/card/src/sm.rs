@@ -21,6 +21,7 @@ use zeroize::Zeroizing;
 
 /// Why a secure-messaging APDU could not be protected or unprotected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SmError {
     #[error("secure messaging: data object {tag:02X} malformed: {reason}")]
     Malformed { tag: u8, reason: &'static str },

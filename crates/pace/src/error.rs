@@ -6,6 +6,7 @@
 /// Everything that can go wrong in PACE, Chip Authentication, Active Authentication, secure
 /// messaging and the retry counter.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// An object identifier that names no protocol this crate implements.
     #[error("unsupported {what} OID {oid_hex}")]

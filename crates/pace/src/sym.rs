@@ -1,12 +1,19 @@
-//! Symmetric primitives: the ICAO key derivation function, AES (ECB block, CBC without padding),
-//! AES-CMAC, ISO/IEC 7816-4 padding, and 3DES key parity.
+//! Symmetric primitives of ICAO 9303-11 §9.7–9.8, once for the chip and the terminal and for
+//! 3DES and AES alike: the key derivation function, AES (one block; CBC without padding),
+//! AES-CMAC, 2-key 3DES-CBC, the DES retail MAC (ISO/IEC 9797-1 MAC algorithm 3), ISO/IEC 7816-4
+//! padding, DES key parity and the constant-time compare.
 //!
-//! CBC is written out over the block cipher here instead of pulling in a mode crate: PACE and
-//! secure messaging only ever need whole blocks with an explicit IV.
+//! CBC comes from the maintained `cbc` crate over `aes`/`des` (no padding: secure messaging pads
+//! itself and only ever hands over whole blocks with an explicit IV).
 
 use crate::error::{Error, Result};
-use aes::cipher::{BlockDecrypt, BlockEncrypt, KeyInit, generic_array::GenericArray};
+use aes::cipher::block_padding::NoPadding;
+use aes::cipher::{
+    BlockCipher, BlockDecrypt, BlockDecryptMut, BlockEncrypt, BlockEncryptMut, InnerIvInit,
+    KeyInit, generic_array::GenericArray,
+};
 use cmac::{Cmac, Mac};
+use des::{Des, TdesEde2};
 use sha1::{Digest, Sha1};
 use sha2::Sha256;
 use std::fmt;
@@ -175,15 +182,6 @@ impl Aes {
         }
     }
 
-    pub(crate) fn decrypt_block(&self, block: &mut [u8; AES_BLOCK]) {
-        let b = GenericArray::from_mut_slice(block);
-        match self {
-            Aes::A128(c) => c.decrypt_block(b),
-            Aes::A192(c) => c.decrypt_block(b),
-            Aes::A256(c) => c.decrypt_block(b),
-        }
-    }
-
     /// CBC encryption of whole blocks.
     pub(crate) fn cbc_encrypt(
         &self,
@@ -192,16 +190,11 @@ impl Aes {
         what: &'static str,
     ) -> Result<Vec<u8>> {
         check_blocks(data.len(), what)?;
-        let mut out = Vec::with_capacity(data.len());
-        let mut chain = *iv;
-        for chunk in data.chunks_exact(AES_BLOCK) {
-            for (c, d) in chain.iter_mut().zip(chunk) {
-                *c ^= d;
-            }
-            self.encrypt_block(&mut chain);
-            out.extend_from_slice(&chain);
-        }
-        Ok(out)
+        Ok(match self {
+            Aes::A128(c) => cbc_encrypt(c.clone(), iv, data),
+            Aes::A192(c) => cbc_encrypt(c.clone(), iv, data),
+            Aes::A256(c) => cbc_encrypt(c.clone(), iv, data),
+        })
     }
 
     /// CBC decryption of whole blocks.
@@ -212,21 +205,73 @@ impl Aes {
         what: &'static str,
     ) -> Result<Vec<u8>> {
         check_blocks(data.len(), what)?;
-        let mut out = Vec::with_capacity(data.len());
-        let mut prev = *iv;
-        for chunk in data.chunks_exact(AES_BLOCK) {
-            let mut block = [0u8; AES_BLOCK];
-            block.copy_from_slice(chunk);
-            let cipher_block = block;
-            self.decrypt_block(&mut block);
-            for (b, p) in block.iter_mut().zip(prev.iter()) {
-                *b ^= p;
-            }
-            out.extend_from_slice(&block);
-            prev = cipher_block;
+        match self {
+            Aes::A128(c) => cbc_decrypt(c.clone(), iv, data),
+            Aes::A192(c) => cbc_decrypt(c.clone(), iv, data),
+            Aes::A256(c) => cbc_decrypt(c.clone(), iv, data),
         }
-        Ok(out)
+        .ok_or(Error::BadCiphertextLength {
+            what,
+            len: data.len(),
+            block: AES_BLOCK,
+        })
     }
+}
+
+/// CBC encryption of whole blocks (the caller has checked the length) with any block cipher.
+fn cbc_encrypt<C>(cipher: C, iv: &[u8], data: &[u8]) -> Vec<u8>
+where
+    C: BlockEncrypt + BlockCipher + Clone,
+{
+    cbc::Encryptor::<C>::inner_iv_slice_init(cipher, iv)
+        .map(|e| e.encrypt_padded_vec_mut::<NoPadding>(data))
+        .unwrap_or_default()
+}
+
+/// CBC decryption; `None` when the data is not whole blocks.
+fn cbc_decrypt<C>(cipher: C, iv: &[u8], data: &[u8]) -> Option<Vec<u8>>
+where
+    C: BlockDecrypt + BlockCipher + Clone,
+{
+    cbc::Decryptor::<C>::inner_iv_slice_init(cipher, iv)
+        .ok()?
+        .decrypt_padded_vec_mut::<NoPadding>(data)
+        .ok()
+}
+
+/// 2-key 3DES-CBC encryption (ICAO 9303-11 §9.8.6.1); `data` must be a multiple of 8 bytes
+/// (callers pad first); anything else encrypts to nothing.
+pub fn tdes_cbc_encrypt(key: &[u8; 16], iv: &[u8; 8], data: &[u8]) -> Vec<u8> {
+    if !data.len().is_multiple_of(8) {
+        return Vec::new();
+    }
+    cbc_encrypt(TdesEde2::new(GenericArray::from_slice(key)), iv, data)
+}
+
+/// 2-key 3DES-CBC decryption; `None` when `data` is not a multiple of 8 bytes (untrusted input).
+pub fn tdes_cbc_decrypt(key: &[u8; 16], iv: &[u8; 8], data: &[u8]) -> Option<Vec<u8>> {
+    if !data.len().is_multiple_of(8) {
+        return None;
+    }
+    cbc_decrypt(TdesEde2::new(GenericArray::from_slice(key)), iv, data)
+}
+
+/// ISO/IEC 9797-1 MAC algorithm 3 with DES (the "retail MAC"), IV zero, over data that the
+/// caller already padded to a multiple of 8 bytes. `key` = Ka || Kb. (No maintained crate offers
+/// MAC algorithm 3 over `des`; it is single-DES CBC with Ka, then one DES decryption with Kb and
+/// one encryption with Ka on the last block.)
+pub fn retail_mac(key: &[u8; 16], padded: &[u8]) -> [u8; 8] {
+    let ka = Des::new(GenericArray::from_slice(&key[..8]));
+    let kb = Des::new(GenericArray::from_slice(&key[8..]));
+    let whole = &padded[..padded.len() - padded.len() % 8];
+    let chain = cbc_encrypt(ka.clone(), &[0u8; 8], whole);
+    let mut h = GenericArray::from([0u8; 8]);
+    if let Some(last) = chain.rchunks_exact(8).next() {
+        h.copy_from_slice(last);
+    }
+    kb.decrypt_block(&mut h);
+    ka.encrypt_block(&mut h);
+    h.into()
 }
 
 fn check_blocks(len: usize, what: &'static str) -> Result<()> {

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 /// What went wrong outside the chip's own APDU processing (which answers with status words).
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     #[error("{what}: {source}")]
     Io {

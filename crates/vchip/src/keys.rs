@@ -15,6 +15,7 @@ pub use pace::aa::rsa::{RsaAaHash, representative as iso9796_2_representative};
 
 /// Why a signature could not be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum KeyError {
     #[error("RSA AA key incomplete: {0} missing")]
     Incomplete(&'static str),

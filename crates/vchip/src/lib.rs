@@ -6,9 +6,7 @@
 //! - [`InProcess`]: the chip as a `card::Transport`, with tear injection.
 //! - [`serve()`]: the chip as a vpcd card behind real pcscd (hopper of blanks, tear, image,
 //!   timing model).
-// Unsafe code is denied, not forbidden: `vpcd::quickack` is the workspace's one commented
-// exception (a `setsockopt(TCP_QUICKACK)` call std does not offer in stable).
-#![deny(unsafe_code)]
+#![forbid(unsafe_code)]
 
 pub mod chip;
 pub mod error;

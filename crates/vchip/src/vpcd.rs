@@ -158,26 +158,10 @@ impl Connection {
 }
 
 /// Re-arms `TCP_QUICKACK` on the socket (Linux clears it after use, so it is set before and
-/// after every read). std's `set_quickack` is unstable, hence the direct `setsockopt` call.
-///
-/// This is the only `unsafe` code in the workspace. It is sound: the file descriptor is owned by
-/// the live `TcpStream` borrowed for the duration of the call, the option value points to a local
-/// `c_int` that outlives the call, and the length passed is exactly that value's size. A failure
-/// only costs latency, so its result is ignored.
-#[allow(unsafe_code)]
+/// after every read), through `socket2` (std's `set_quickack` is unstable). A failure only costs
+/// latency, so its result is ignored.
 fn quickack(stream: &TcpStream) {
-    use std::os::fd::AsRawFd;
-    let one: libc::c_int = 1;
-    // SAFETY: see the function documentation above.
-    unsafe {
-        libc::setsockopt(
-            stream.as_raw_fd(),
-            libc::IPPROTO_TCP,
-            libc::TCP_QUICKACK,
-            (&one as *const libc::c_int).cast::<libc::c_void>(),
-            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-        );
-    }
+    let _ = socket2::SockRef::from(stream).set_tcp_quickack(true);
 }
 
 /// Builds a well-formed T=1 ATR with the given historical bytes (at most 15):
