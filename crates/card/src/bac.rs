@@ -28,21 +28,11 @@ pub enum BacError {
     BadChallenge { len: usize },
 }
 
-/// ICAO 9303-3 §4.9 check digit (weights 7, 3, 1; `<` = 0). `None` for a character outside
-/// `0-9A-Z<`.
+/// ICAO 9303-3 §4.9 check digit as a number, `None` for a character outside `0-9A-Z<`: the
+/// form BAC's MRZ_information builder wants; the digit itself is [`icao::check_digit`]'s.
 pub fn check_digit(s: &str) -> Option<u8> {
-    const W: [u32; 3] = [7, 3, 1];
-    let mut sum = 0u32;
-    for (i, c) in s.chars().enumerate() {
-        let v = match c {
-            '0'..='9' => c as u32 - '0' as u32,
-            'A'..='Z' => c as u32 - 'A' as u32 + 10,
-            '<' => 0,
-            _ => return None,
-        };
-        sum += v * W[i % 3];
-    }
-    Some((sum % 10) as u8)
+    let digit = icao::check_digit::check_digit(s).ok()?;
+    Some(digit as u8 - b'0')
 }
 
 /// The MRZ expiry of a card without expiry (Vietnam: issued at 58 or later, printed "Không thời
@@ -172,7 +162,7 @@ impl MrzInfo {
         while doc.len() < 9 {
             doc.push('<');
         }
-        let cd = |s: &str| char::from(b'0' + check_digit(s).unwrap_or(0));
+        let cd = |s: &str| icao::check_digit::check_digit(s).unwrap_or('0');
         let mut out = Zeroizing::new(String::with_capacity(40));
         out.push_str(&doc);
         out.push(cd(&doc));

@@ -1,12 +1,19 @@
-//! The elementary files of the eMRTD application this crate writes and reads, with their file
-//! identifiers, short EF identifiers and LDS tags (ICAO 9303-10 §4.7, Table 38).
+//! The elementary files of the eMRTD application this crate writes and reads (ICAO 9303-10
+//! §4.7, Table 38).
+//!
+//! The table itself (FIDs, SFIs, LDS tags, names) is [`icao::FileId`], shared with the LDS
+//! builder and the virtual chip. [`Ef`] stays as the name the reader, the personalization and
+//! the CLI use, because they construct and match data groups by number (`Ef::Dg(n)`); every one
+//! of its methods asks [`FileId`].
 
 use std::collections::BTreeMap;
 use std::fmt;
 
+pub use icao::FileId;
+
 /// An EF of the eMRTD application, or EF.CardAccess (in the MF on a real chip; the virtual chip
 /// keeps one flat file system). Ordered as personalization writes them: EF.COM, DG1..DG16,
-/// EF.SOD, EF.CardAccess.
+/// EF.SOD, EF.CardAccess (the order of [`FileId`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub enum Ef {
     Com,
@@ -21,49 +28,49 @@ pub enum Ef {
 pub type LdsFiles = BTreeMap<Ef, Vec<u8>>;
 
 impl Ef {
-    /// File identifier.
+    /// The row of the file table; `None` for a data group number outside 1..=16, which
+    /// [`Ef::is_valid`] refuses and personalization checks before it uses any identifier.
+    #[inline]
+    pub fn file_id(self) -> Option<FileId> {
+        match self {
+            Ef::Com => Some(FileId::Com),
+            Ef::Dg(n) => FileId::from_dg_number(n),
+            Ef::Sod => Some(FileId::Sod),
+            Ef::CardAccess => Some(FileId::CardAccess),
+        }
+    }
+
+    /// File identifier (0 for an invalid data group number: no file has it).
     pub fn fid(self) -> u16 {
-        match self {
-            Ef::Com => 0x011E,
-            Ef::Dg(n) => 0x0100 | n as u16,
-            Ef::Sod => 0x011D,
-            Ef::CardAccess => 0x011C,
-        }
+        self.file_id().map_or(0, FileId::fid)
     }
 
-    /// Short EF identifier.
+    /// Short EF identifier (0 for an invalid data group number: not an SFI).
     pub fn sfi(self) -> u8 {
-        match self {
-            Ef::Com => 0x1E,
-            Ef::Dg(n) => n,
-            Ef::Sod => 0x1D,
-            Ef::CardAccess => 0x1C,
-        }
+        self.file_id().map_or(0, FileId::sfi)
     }
 
-    /// The LDS tag the file's content starts with.
+    /// The byte the file's content starts with: its LDS tag, `31` for EF.CardAccess (a bare
+    /// SecurityInfos SET), 0 for an invalid data group number.
     pub fn tag(self) -> u8 {
-        match self {
-            Ef::Com => 0x60,
-            Ef::Sod => 0x77,
-            Ef::CardAccess => 0x31,
-            Ef::Dg(n) => dg_tag(n).unwrap_or(0),
-        }
+        self.file_id().map_or(0, FileId::first_byte)
     }
 
     /// A data group by number, if 1..=16.
     pub fn dg(n: u8) -> Option<Ef> {
-        (1..=16).contains(&n).then_some(Ef::Dg(n))
+        FileId::from_dg_number(n).map(|_| Ef::Dg(n))
     }
 
     /// The data group whose LDS tag is `tag` (as listed in EF.COM's tag list `5C`).
     pub fn from_dg_tag(tag: u8) -> Option<Ef> {
-        (1..=16u8).find(|&n| dg_tag(n) == Some(tag)).map(Ef::Dg)
+        FileId::from_dg_tag(tag)
+            .and_then(FileId::dg_number)
+            .map(Ef::Dg)
     }
 
     /// True for a DG number in range.
     pub fn is_valid(self) -> bool {
-        !matches!(self, Ef::Dg(n) if !(1..=16).contains(&n))
+        self.file_id().is_some()
     }
 }
 
@@ -86,20 +93,17 @@ pub fn from_lds_set(set: &lds::LdsSet, sod: Vec<u8>) -> LdsFiles {
 
 /// LDS tag of data group `n` (Part 10 Table 38).
 pub fn dg_tag(n: u8) -> Option<u8> {
-    const TAGS: [u8; 16] = [
-        0x61, 0x75, 0x63, 0x76, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6A, 0x6B, 0x6C, 0x6D, 0x6E, 0x6F,
-        0x70,
-    ];
-    TAGS.get((n as usize).checked_sub(1)?).copied()
+    FileId::from_dg_number(n).and_then(FileId::tag)
 }
 
 impl fmt::Display for Ef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Ef::Com => f.write_str("EF.COM"),
-            Ef::Dg(n) => write!(f, "DG{n}"),
-            Ef::Sod => f.write_str("EF.SOD"),
-            Ef::CardAccess => f.write_str("EF.CardAccess"),
+        match (self, self.file_id()) {
+            (_, Some(id)) => f.write_str(id.name()),
+            // Only a data group number outside 1..=16 has no row: it still prints as what it
+            // claims to be, for the error that refuses it.
+            (Ef::Dg(n), None) => write!(f, "DG{n}"),
+            (other, None) => write!(f, "{other:?}"),
         }
     }
 }

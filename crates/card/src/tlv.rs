@@ -1,76 +1,45 @@
-//! A minimal strict BER-TLV reader/writer for the data objects this crate handles itself
-//! (secure-messaging DOs, perso command templates, EF.COM tag lists). The full LDS codec lives in
-//! the `lds` crate. Tags are kept as big-endian numbers (`0x5F1F`), lengths in definite form only.
+//! The BER-TLV helpers of this crate (secure-messaging DOs, perso command templates, EF.COM tag
+//! lists), kept under their old names because the chip, the reader and their tests call them in
+//! many places: each one is a thin use of the workspace's one codec, [`icao::tlv`]. Tags are
+//! big-endian numbers (`0x5F1F`); lengths in any definite form are read ([`Rules::Ber`]: ISO/IEC
+//! 7816-4 lets a card send `81 05`), and always written in their shortest form.
+
+use icao::tlv::{self, Reader, Rules, TlvError};
 
 /// Appends `tag || length || value`.
+#[inline]
 pub fn write(out: &mut Vec<u8>, tag: u32, value: &[u8]) {
-    let tb = tag.to_be_bytes();
-    let first = tb.iter().position(|&b| b != 0).unwrap_or(3);
-    out.extend_from_slice(&tb[first..]);
-    write_length(out, value.len());
-    out.extend_from_slice(value);
+    tlv::encode_into(tag, value, out);
 }
 
 /// `tag || length || value` as a new vector.
+#[inline]
 pub fn encode(tag: u32, value: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(value.len() + 6);
-    write(&mut out, tag, value);
-    out
+    tlv::encode(tag, value)
 }
 
-/// Appends a definite BER length.
+/// Appends a definite BER length in its shortest form.
+#[inline]
 pub fn write_length(out: &mut Vec<u8>, len: usize) {
-    match len {
-        0..=0x7F => out.push(len as u8),
-        0x80..=0xFF => out.extend_from_slice(&[0x81, len as u8]),
-        0x100..=0xFFFF => out.extend_from_slice(&[0x82, (len >> 8) as u8, len as u8]),
-        _ => out.extend_from_slice(&[0x83, (len >> 16) as u8, (len >> 8) as u8, len as u8]),
-    }
+    tlv::encode_len(len, out);
 }
 
 /// Bytes a definite length field takes.
+#[inline]
 pub fn length_size(len: usize) -> usize {
-    match len {
-        0..=0x7F => 1,
-        0x80..=0xFF => 2,
-        0x100..=0xFFFF => 3,
-        _ => 4,
-    }
+    tlv::len_size(len)
+}
+
+/// The codec's error as the `&'static str` this module's callers carry
+/// (`SmError::Malformed { reason }`); the offset is dropped, as these callers never had one.
+fn reason(e: TlvError) -> &'static str {
+    e.kind().summary()
 }
 
 /// Reads one TLV at the start of `input`: (tag, value, total length consumed).
 pub fn read(input: &[u8]) -> Result<(u32, &[u8], usize), &'static str> {
-    let first = *input.first().ok_or("empty input")?;
-    let mut pos = 1;
-    let mut tag = first as u32;
-    if first & 0x1F == 0x1F {
-        loop {
-            let b = *input.get(pos).ok_or("truncated tag")?;
-            pos += 1;
-            if pos > 3 {
-                return Err("tag longer than 3 bytes");
-            }
-            tag = (tag << 8) | b as u32;
-            if b & 0x80 == 0 {
-                break;
-            }
-        }
-    }
-    let l0 = *input.get(pos).ok_or("missing length")?;
-    pos += 1;
-    let len = if l0 < 0x80 {
-        l0 as usize
-    } else {
-        let n = (l0 & 0x7F) as usize;
-        if n == 0 || n > 3 {
-            return Err("unsupported length form");
-        }
-        let bytes = input.get(pos..pos + n).ok_or("truncated length")?;
-        pos += n;
-        bytes.iter().fold(0usize, |acc, &b| (acc << 8) | b as usize)
-    };
-    let value = input.get(pos..pos + len).ok_or("value runs past the end")?;
-    Ok((tag, value, pos + len))
+    let (t, _) = tlv::decode_prefix(input, Rules::Ber).map_err(reason)?;
+    Ok((t.tag, t.value, t.encoded_len()))
 }
 
 /// One TLV found by [`parse_all`]: (tag, value, offset of the TLV in the input).
@@ -78,14 +47,9 @@ pub type Item<'a> = (u32, &'a [u8], usize);
 
 /// Reads consecutive TLVs filling `input` exactly.
 pub fn parse_all(input: &[u8]) -> Result<Vec<Item<'_>>, &'static str> {
-    let mut out = Vec::new();
-    let mut pos = 0;
-    while pos < input.len() {
-        let (tag, value, used) = read(&input[pos..])?;
-        out.push((tag, value, pos));
-        pos += used;
-    }
-    Ok(out)
+    Reader::new(input, 0, Rules::Ber)
+        .map(|t| t.map(|t| (t.tag, t.value, t.offset)).map_err(reason))
+        .collect()
 }
 
 /// The value of the first TLV with `tag` among the TLVs filling `input`.

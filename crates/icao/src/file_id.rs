@@ -107,53 +107,59 @@ impl FileId {
     ];
 
     #[inline]
-    fn row(self) -> &'static Row {
+    const fn row(self) -> &'static Row {
         &TABLE[self as usize]
     }
 
     /// DG1..DG16 by number.
     #[inline]
-    pub fn from_dg_number(n: u8) -> Option<FileId> {
+    pub const fn from_dg_number(n: u8) -> Option<FileId> {
         match n {
-            1..=16 => Some(Self::ALL[usize::from(n)]),
+            1..=16 => Some(Self::ALL[n as usize]),
             _ => None,
         }
     }
 
     /// The data group number (1–16), or None for EF.COM, EF.SOD, EF.CardAccess.
     #[inline]
-    pub fn dg_number(self) -> Option<u8> {
-        let i = self as u8;
-        (1..=16).contains(&i).then_some(i)
+    pub const fn dg_number(self) -> Option<u8> {
+        match self as u8 {
+            i @ 1..=16 => Some(i),
+            _ => None,
+        }
     }
 
     #[inline]
-    pub fn is_data_group(self) -> bool {
+    pub const fn is_data_group(self) -> bool {
         self.dg_number().is_some()
     }
 
-    /// The 2-byte file identifier (SELECT by FID, P1 = 02).
+    /// The 2-byte file identifier (SELECT by FID, P1 = 02). `const`, so that a crate that needs
+    /// a FID as a constant (the virtual chip's EF.CardAccess) takes it from this table.
     #[inline]
-    pub fn fid(self) -> u16 {
+    pub const fn fid(self) -> u16 {
         self.row().fid
     }
 
     /// The short EF identifier (READ BINARY with P1 = 0x80 | SFI, ISO/IEC 7816-4 §7.2.2).
     #[inline]
-    pub fn sfi(self) -> u8 {
+    pub const fn sfi(self) -> u8 {
         (self.fid() & 0x1F) as u8
     }
 
     /// The LDS tag of the file's outer TLV; EF.CardAccess has none (bare SecurityInfos).
     #[inline]
-    pub fn tag(self) -> Option<u8> {
+    pub const fn tag(self) -> Option<u8> {
         self.row().tag
     }
 
     /// The first byte of the file's content: the LDS tag, or `31` (the SET OF of SecurityInfos,
     /// Part 11 §9.2) for EF.CardAccess. What a reader checks the first byte read against.
-    pub fn first_byte(self) -> u8 {
-        self.tag().unwrap_or(0x31)
+    pub const fn first_byte(self) -> u8 {
+        match self.tag() {
+            Some(tag) => tag,
+            None => 0x31,
+        }
     }
 
     /// Whether the file sits in the master file rather than the eMRTD application (Table 38):

@@ -1,53 +1,49 @@
 //! Protocol identifiers (ICAO 9303-11 §9.2) and the parameter sets they select.
 //!
 //! OIDs are handled as DER content octets (no `06` tag, no length), the form in which they appear
-//! in MSE:Set AT (data object 80) and inside PACEInfo / ChipAuthenticationInfo.
+//! in MSE:Set AT (data object 80) and inside PACEInfo / ChipAuthenticationInfo. The constants
+//! keep the names callers use; their bytes are [`icao::oid`]'s, computed from the dotted text
+//! written once there.
 
 use crate::ec::{Curve, hex_upper};
 use crate::error::{Error, Result};
 use crate::sym::Cipher;
+use icao::oid;
 
-/// id-PACE-ECDH-GM-AES-CBC-CMAC-128 (0.4.0.127.0.7.2.2.4.2.2).
-pub const ID_PACE_ECDH_GM_AES_128: &[u8] =
-    &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x04, 0x02, 0x02];
-/// id-PACE-ECDH-GM-AES-CBC-CMAC-192 (0.4.0.127.0.7.2.2.4.2.3).
-pub const ID_PACE_ECDH_GM_AES_192: &[u8] =
-    &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x04, 0x02, 0x03];
-/// id-PACE-ECDH-GM-AES-CBC-CMAC-256 (0.4.0.127.0.7.2.2.4.2.4).
-pub const ID_PACE_ECDH_GM_AES_256: &[u8] =
-    &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x04, 0x02, 0x04];
+/// id-PACE-ECDH-GM-AES-CBC-CMAC-128.
+pub const ID_PACE_ECDH_GM_AES_128: &[u8] = oid::ID_PACE_ECDH_GM_AES_128.content();
+/// id-PACE-ECDH-GM-AES-CBC-CMAC-192.
+pub const ID_PACE_ECDH_GM_AES_192: &[u8] = oid::ID_PACE_ECDH_GM_AES_192.content();
+/// id-PACE-ECDH-GM-AES-CBC-CMAC-256.
+pub const ID_PACE_ECDH_GM_AES_256: &[u8] = oid::ID_PACE_ECDH_GM_AES_256.content();
 
-/// id-PACE-ECDH-IM-AES-CBC-CMAC-128 (0.4.0.127.0.7.2.2.4.4.2).
-pub const ID_PACE_ECDH_IM_AES_128: &[u8] =
-    &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x04, 0x04, 0x02];
+/// id-PACE-ECDH-IM-AES-CBC-CMAC-128.
+pub const ID_PACE_ECDH_IM_AES_128: &[u8] = oid::ID_PACE_ECDH_IM_AES_128.content();
 
-/// id-CA-ECDH-3DES-CBC-CBC (0.4.0.127.0.7.2.2.3.2.1).
-pub const ID_CA_ECDH_3DES: &[u8] = &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x03, 0x02, 0x01];
-/// id-CA-ECDH-AES-CBC-CMAC-128 (0.4.0.127.0.7.2.2.3.2.2).
-pub const ID_CA_ECDH_AES_128: &[u8] = &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x03, 0x02, 0x02];
-/// id-CA-ECDH-AES-CBC-CMAC-192 (0.4.0.127.0.7.2.2.3.2.3).
-pub const ID_CA_ECDH_AES_192: &[u8] = &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x03, 0x02, 0x03];
-/// id-CA-ECDH-AES-CBC-CMAC-256 (0.4.0.127.0.7.2.2.3.2.4).
-pub const ID_CA_ECDH_AES_256: &[u8] = &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x03, 0x02, 0x04];
+/// id-CA-ECDH-3DES-CBC-CBC.
+pub const ID_CA_ECDH_3DES: &[u8] = oid::ID_CA_ECDH_3DES.content();
+/// id-CA-ECDH-AES-CBC-CMAC-128.
+pub const ID_CA_ECDH_AES_128: &[u8] = oid::ID_CA_ECDH_AES_128.content();
+/// id-CA-ECDH-AES-CBC-CMAC-192.
+pub const ID_CA_ECDH_AES_192: &[u8] = oid::ID_CA_ECDH_AES_192.content();
+/// id-CA-ECDH-AES-CBC-CMAC-256.
+pub const ID_CA_ECDH_AES_256: &[u8] = oid::ID_CA_ECDH_AES_256.content();
 
-/// id-PK-ECDH (0.4.0.127.0.7.2.2.1.2): the algorithm of a ChipAuthenticationPublicKeyInfo.
-pub const ID_PK_ECDH: &[u8] = &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x01, 0x02];
+/// id-PK-ECDH: the algorithm of a ChipAuthenticationPublicKeyInfo.
+pub const ID_PK_ECDH: &[u8] = oid::ID_PK_ECDH.content();
 
-/// ecdsa-plain-SHA224 (0.4.0.127.0.7.1.1.4.1.2).
-pub const ECDSA_PLAIN_SHA224: &[u8] = &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x01, 0x01, 0x04, 0x01, 0x02];
-/// ecdsa-plain-SHA256 (0.4.0.127.0.7.1.1.4.1.3).
-pub const ECDSA_PLAIN_SHA256: &[u8] = &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x01, 0x01, 0x04, 0x01, 0x03];
-/// ecdsa-plain-SHA384 (0.4.0.127.0.7.1.1.4.1.4).
-pub const ECDSA_PLAIN_SHA384: &[u8] = &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x01, 0x01, 0x04, 0x01, 0x04];
-/// ecdsa-plain-SHA512 (0.4.0.127.0.7.1.1.4.1.5).
-pub const ECDSA_PLAIN_SHA512: &[u8] = &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x01, 0x01, 0x04, 0x01, 0x05];
+/// ecdsa-plain-SHA224.
+pub const ECDSA_PLAIN_SHA224: &[u8] = oid::ECDSA_PLAIN_SHA224.content();
+/// ecdsa-plain-SHA256.
+pub const ECDSA_PLAIN_SHA256: &[u8] = oid::ECDSA_PLAIN_SHA256.content();
+/// ecdsa-plain-SHA384.
+pub const ECDSA_PLAIN_SHA384: &[u8] = oid::ECDSA_PLAIN_SHA384.content();
+/// ecdsa-plain-SHA512.
+pub const ECDSA_PLAIN_SHA512: &[u8] = oid::ECDSA_PLAIN_SHA512.content();
 
 /// The full DER encoding `06 len content` of an OID given by its content octets.
 pub fn oid_der(content: &[u8]) -> Vec<u8> {
-    let mut out = vec![0x06];
-    crate::tlv::push_len(&mut out, content.len());
-    out.extend_from_slice(content);
-    out
+    icao::tlv::encode(oid::OBJECT_IDENTIFIER_TAG, content)
 }
 
 /// How PACE maps the nonce to the ephemeral generator.

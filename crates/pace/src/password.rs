@@ -140,8 +140,9 @@ impl Password {
     }
 }
 
+/// The MRZ character set (Part 3 §4.3): exactly the characters a check digit is defined over.
 fn is_mrz_char(b: u8) -> bool {
-    b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'<'
+    icao::check_digit::char_value(char::from(b)).is_some()
 }
 
 /// The CAN of a Vietnamese chip card: the last 6 digits of the 12-digit personal identification
@@ -157,27 +158,13 @@ pub fn vietnam_can(id_number: &str) -> Result<String> {
     Ok(id[6..].to_string())
 }
 
-/// ICAO 9303-3 §4.9 check digit (weights 7, 3, 1; `<` = 0, A-Z = 10-35).
+/// ICAO 9303-3 §4.9 check digit, [`icao::check_digit`]'s, with its refusal of a character
+/// outside `A-Z0-9<` as this crate's [`Error::BadInput`].
 pub fn check_digit(field: &str) -> Result<char> {
-    let mut sum = 0u32;
-    for (i, b) in field.bytes().enumerate() {
-        let v = match b {
-            b'0'..=b'9' => u32::from(b - b'0'),
-            b'A'..=b'Z' => u32::from(b - b'A') + 10,
-            b'<' => 0,
-            _ => {
-                return Err(Error::BadInput {
-                    what: "MRZ field",
-                    reason: format!(
-                        "character {:?} at position {i} is not A-Z, 0-9 or '<'",
-                        b as char
-                    ),
-                });
-            }
-        };
-        sum += v * [7, 3, 1][i % 3];
-    }
-    Ok(char::from(b'0' + (sum % 10) as u8))
+    icao::check_digit::check_digit(field).map_err(|e| Error::BadInput {
+        what: "MRZ field",
+        reason: e.to_string(),
+    })
 }
 
 /// MRZ_information (ICAO 9303-11 §9.7.2 / Appendix D.2): document number padded with `<` to 9

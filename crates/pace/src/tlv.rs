@@ -2,108 +2,65 @@
 //! GENERAL AUTHENTICATE, the data field of MSE:Set AT, and the public-key data object (`7F49`)
 //! the authentication tokens are computed over.
 //!
-//! Parsing is strict (definite lengths, at most 3-byte lengths, no trailing bytes) because the
-//! input comes from the other side of the card interface.
+//! Encoding and decoding are the workspace's one codec, [`icao::tlv`]; this module only says
+//! which tags each structure allows. Parsing is strict (definite lengths, no trailing bytes)
+//! because the input comes from the other side of the card interface. The messages of the
+//! protocol run ([`read_flat`]: `7C`, MSE:Set AT, MSE:Set KAT) must also use the shortest length
+//! form ([`Rules::Der`]), as this crate and every terminal and chip it talks to write them, so
+//! that a padded length such as `7C 83 00 00 00` is refused; the domain parameters of keys read
+//! from issued documents ([`read_all`]) may use any definite length form ([`Rules::Ber`]).
 
 use crate::ec::EcPoint;
 use crate::error::{Error, Result};
+use icao::tlv::{self as codec, Reader, Rules, TlvError};
 
-/// Appends a DER length.
-pub(crate) fn push_len(out: &mut Vec<u8>, len: usize) {
-    if len < 0x80 {
-        out.push(len as u8);
-    } else if len <= 0xFF {
-        out.extend_from_slice(&[0x81, len as u8]);
-    } else if len <= 0xFFFF {
-        out.extend_from_slice(&[0x82, (len >> 8) as u8, len as u8]);
-    } else {
-        out.extend_from_slice(&[0x83, (len >> 16) as u8, (len >> 8) as u8, len as u8]);
-    }
+/// Appends a length in its shortest (DER) form.
+#[inline]
+pub fn push_len(out: &mut Vec<u8>, len: usize) {
+    codec::encode_len(len, out);
 }
 
-/// `tag || len || value` with a one- or two-byte tag given as bytes.
+/// `tag || len || value` with a one- or two-byte tag given as bytes (`&[0x7F, 0x49]`).
 pub fn encode(tag: &[u8], value: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(tag.len() + 3 + value.len());
-    out.extend_from_slice(tag);
-    push_len(&mut out, value.len());
-    out.extend_from_slice(value);
-    out
+    let tag = tag.iter().fold(0u32, |t, b| (t << 8) | u32::from(*b));
+    codec::encode(tag, value)
 }
 
-/// One parsed TLV: tag (1 or 2 bytes as a number), value, and the offset after it.
-struct Item<'a> {
-    tag: u16,
-    value: &'a [u8],
-    end: usize,
-}
-
-fn read_item<'a>(data: &'a [u8], at: usize, context: &'static str) -> Result<Item<'a>> {
-    let err = |reason, offset| Error::Tlv {
+/// The codec's error as this crate's [`Error::Tlv`], offset included.
+fn tlv_error(context: &'static str) -> impl Fn(TlvError) -> Error {
+    move |e| Error::Tlv {
         context,
-        reason,
-        offset,
-    };
-    let mut i = at;
-    let first = *data.get(i).ok_or(err("missing tag", i))?;
-    i += 1;
-    let mut tag = u16::from(first);
-    if first & 0x1F == 0x1F {
-        let second = *data.get(i).ok_or(err("truncated tag", i))?;
-        if second & 0x80 != 0 {
-            return Err(err("tag longer than two bytes", i));
-        }
-        tag = (tag << 8) | u16::from(second);
-        i += 1;
+        reason: e.kind().summary(),
+        offset: e.offset(),
     }
-    let l0 = *data.get(i).ok_or(err("missing length", i))?;
-    i += 1;
-    let len = match l0 {
-        0..=0x7F => usize::from(l0),
-        0x81 => {
-            let l = *data.get(i).ok_or(err("truncated length", i))?;
-            i += 1;
-            usize::from(l)
-        }
-        0x82 => {
-            let hi = *data.get(i).ok_or(err("truncated length", i))?;
-            let lo = *data.get(i + 1).ok_or(err("truncated length", i + 1))?;
-            i += 2;
-            (usize::from(hi) << 8) | usize::from(lo)
-        }
-        _ => return Err(err("unsupported length form", i - 1)),
-    };
-    let end = i.checked_add(len).ok_or(err("length overflow", i))?;
-    if end > data.len() {
-        return Err(err("value runs past the end", i));
-    }
-    Ok(Item {
-        tag,
-        value: &data[i..end],
-        end,
-    })
 }
 
-/// Parses a sequence of TLVs with one-byte tags that fills `data` exactly.
+/// The TLVs left in `items`, each with a one-byte tag (the callers only accept universal or
+/// context-specific one-byte tags), as owned `(tag, value)` pairs.
+fn one_byte_tags(items: Reader<'_>, context: &'static str) -> Result<Vec<(u8, Vec<u8>)>> {
+    items
+        .map(|item| {
+            let item = item.map_err(tlv_error(context))?;
+            let tag = u8::try_from(item.tag).map_err(|_| Error::Tlv {
+                context,
+                reason: "two-byte tag where a one-byte tag is expected",
+                offset: item.offset,
+            })?;
+            Ok((tag, item.value.to_vec()))
+        })
+        .collect()
+}
+
+/// Parses a sequence of TLVs with one-byte tags and shortest-form lengths that fills `data`
+/// exactly: the data objects of a protocol message.
 pub(crate) fn read_flat(data: &[u8], context: &'static str) -> Result<Vec<(u8, Vec<u8>)>> {
-    let mut out = Vec::new();
-    let mut at = 0;
-    while at < data.len() {
-        let item = read_item(data, at, context)?;
-        let tag = u8::try_from(item.tag).map_err(|_| Error::Tlv {
-            context,
-            reason: "two-byte tag where a one-byte tag is expected",
-            offset: at,
-        })?;
-        out.push((tag, item.value.to_vec()));
-        at = item.end;
-    }
-    Ok(out)
+    one_byte_tags(Reader::new(data, 0, Rules::Der), context)
 }
 
-/// Parses a sequence of TLVs (one- or two-byte tags) that fills `data` exactly, keeping
-/// two-byte tags out (the callers only accept universal one-byte tags).
+/// Parses a sequence of TLVs with one-byte tags, lengths in any definite form, that fills
+/// `data` exactly: ASN.1 read from DG14/DG15 of issued documents.
 pub(crate) fn read_all(data: &[u8], context: &'static str) -> Result<Vec<(u8, Vec<u8>)>> {
-    read_flat(data, context)
+    one_byte_tags(Reader::new(data, 0, Rules::Ber), context)
 }
 
 /// Dynamic authentication data: the `7C` template of GENERAL AUTHENTICATE commands and
@@ -139,31 +96,19 @@ impl DynamicAuthData {
     pub fn encode(&self) -> Vec<u8> {
         let mut inner = Vec::new();
         for (tag, value) in &self.objects {
-            inner.extend_from_slice(&encode(&[*tag], value));
+            codec::encode_into(u32::from(*tag), value, &mut inner);
         }
-        encode(&[0x7C], &inner)
+        codec::encode(0x7C, &inner)
     }
 
     /// Parses a complete `7C` template (nothing may follow it).
     pub fn decode(data: &[u8]) -> Result<Self> {
         const CTX: &str = "dynamic authentication data";
-        let item = read_item(data, 0, CTX)?;
-        if item.tag != 0x7C {
-            return Err(Error::Tlv {
-                context: CTX,
-                reason: "expected tag 7C",
-                offset: 0,
-            });
-        }
-        if item.end != data.len() {
-            return Err(Error::Tlv {
-                context: CTX,
-                reason: "trailing bytes after 7C",
-                offset: item.end,
-            });
-        }
+        let mut r = Reader::new(data, 0, Rules::Der);
+        let template = r.expect(0x7C, "7C").map_err(tlv_error(CTX))?;
+        r.finish("7C").map_err(tlv_error(CTX))?;
         Ok(DynamicAuthData {
-            objects: read_flat(item.value, CTX)?,
+            objects: one_byte_tags(template.children(Rules::Der), CTX)?,
         })
     }
 
@@ -205,14 +150,14 @@ pub struct MseSetAt {
 impl MseSetAt {
     /// Encodes `80 .. [83 ..] [84 ..]`.
     pub fn encode(&self) -> Vec<u8> {
-        let mut out = encode(&[0x80], &self.protocol_oid);
+        let mut out = codec::encode(0x80, &self.protocol_oid);
         if let Some(r) = self.password_ref {
-            out.extend_from_slice(&encode(&[0x83], &[r]));
+            codec::encode_into(0x83, &[r], &mut out);
         }
         if let Some(k) = self.key_ref {
             let bytes = k.to_be_bytes();
             let skip = bytes.iter().take(7).take_while(|b| **b == 0).count();
-            out.extend_from_slice(&encode(&[0x84], &bytes[skip..]));
+            codec::encode_into(0x84, &bytes[skip..], &mut out);
         }
         out
     }
@@ -253,9 +198,13 @@ impl MseSetAt {
 /// The public-key data object an authentication token is computed over
 /// (ICAO 9303-11 §4.4.3.4 / §9.4.1): `7F49 len { 06 protocol-OID, 86 uncompressed point }`.
 pub fn public_key_data_object(protocol_oid: &[u8], point: &EcPoint) -> Vec<u8> {
-    let mut inner = encode(&[0x06], protocol_oid);
-    inner.extend_from_slice(&encode(&[0x86], point.to_sec1()));
-    encode(&[0x7F, 0x49], &inner)
+    codec::encode_parts(
+        0x7F49,
+        &[
+            &codec::encode(icao::oid::OBJECT_IDENTIFIER_TAG, protocol_oid),
+            &codec::encode(0x86, point.to_sec1()),
+        ],
+    )
 }
 
 #[cfg(test)]

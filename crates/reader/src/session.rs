@@ -249,32 +249,13 @@ impl<'a> Session<'a> {
     }
 }
 
-/// Total length (header + value) declared by the BER-TLV header at the start of `data`.
+/// Total length (header + value) declared by the BER-TLV header at the start of `data`: how
+/// much more to read after the first chunk (Part 10 §4.4). `None` when the header is not
+/// readable (the caller names the file in its error).
 fn tlv_total_len(data: &[u8]) -> Option<usize> {
-    let mut pos = 1;
-    if *data.first()? & 0x1F == 0x1F {
-        while *data.get(pos)? & 0x80 != 0 {
-            pos += 1;
-        }
-        pos += 1;
-    }
-    let l0 = *data.get(pos)?;
-    pos += 1;
-    let len = if l0 < 0x80 {
-        l0 as usize
-    } else {
-        let n = (l0 & 0x7F) as usize;
-        if n == 0 || n > 3 {
-            return None;
-        }
-        let v = data
-            .get(pos..pos + n)?
-            .iter()
-            .fold(0usize, |a, &b| (a << 8) | b as usize);
-        pos += n;
-        v
-    };
-    Some(pos + len)
+    icao::tlv::read_header(data, icao::Rules::Ber)
+        .ok()
+        .map(|h| h.total_len())
 }
 
 #[cfg(test)]

@@ -1,14 +1,22 @@
 //! Object identifiers used by the PKI, EF.SOD and passive authentication (ICAO 9303 Parts 10–12,
-//! RFC 5652, RFC 5280, RFC 4055, RFC 5639).
+//! RFC 5652, RFC 5280, RFC 4055, RFC 5639). The ICAO and BSI identifiers, the named curves and
+//! the public-key algorithms are [`icao::oid`]'s; the CMS, digest, signature and X.509 ones,
+//! which only this crate uses, are written here.
 
 use der::asn1::ObjectIdentifier as Oid;
 
+/// An identifier of the workspace's ICAO/BSI table ([`icao::oid`], where each is written once)
+/// as the `der` type the PKI code needs.
+const fn icao_oid(id: icao::ObjectId) -> Oid {
+    Oid::new_unwrap(id.dotted())
+}
+
 /// id-icao-mrtd-security-ldsSecurityObject (Part 10 §4.6.2.3).
-pub const LDS_SECURITY_OBJECT: Oid = Oid::new_unwrap("2.23.136.1.1.1");
+pub const LDS_SECURITY_OBJECT: Oid = icao_oid(icao::oid::LDS_SECURITY_OBJECT);
 /// Legacy LDS security object OID seen on some BE/FR documents.
-pub const LDS_SECURITY_OBJECT_LEGACY: Oid = Oid::new_unwrap("1.3.27.1.1.1");
+pub const LDS_SECURITY_OBJECT_LEGACY: Oid = icao_oid(icao::oid::LDS_SECURITY_OBJECT_LEGACY);
 /// id-icao-mrtd-security-extensions-documentTypeList (Part 12 §7.1.1).
-pub const DOCUMENT_TYPE_LIST: Oid = Oid::new_unwrap("2.23.136.1.1.6.2");
+pub const DOCUMENT_TYPE_LIST: Oid = icao_oid(icao::oid::DOCUMENT_TYPE_LIST);
 /// id-data (RFC 5652), a real-world deviation for eContentType.
 pub const ID_DATA: Oid = Oid::new_unwrap("1.2.840.113549.1.7.1");
 /// id-signedData.
@@ -26,7 +34,7 @@ pub const SHA384: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.2");
 pub const SHA512: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.3");
 
 /// ECDSA.
-pub const EC_PUBLIC_KEY: Oid = Oid::new_unwrap("1.2.840.10045.2.1");
+pub const EC_PUBLIC_KEY: Oid = icao_oid(icao::oid::EC_PUBLIC_KEY);
 pub const PRIME_FIELD: Oid = Oid::new_unwrap("1.2.840.10045.1.1");
 pub const ECDSA_SHA1: Oid = Oid::new_unwrap("1.2.840.10045.4.1");
 pub const ECDSA_SHA224: Oid = Oid::new_unwrap("1.2.840.10045.4.3.1");
@@ -34,22 +42,22 @@ pub const ECDSA_SHA256: Oid = Oid::new_unwrap("1.2.840.10045.4.3.2");
 pub const ECDSA_SHA384: Oid = Oid::new_unwrap("1.2.840.10045.4.3.3");
 pub const ECDSA_SHA512: Oid = Oid::new_unwrap("1.2.840.10045.4.3.4");
 /// BSI TR-03111 ecdsa-plain-SHA*: raw r||s signatures.
-pub const ECDSA_PLAIN_SHA1: Oid = Oid::new_unwrap("0.4.0.127.0.7.1.1.4.1.1");
-pub const ECDSA_PLAIN_SHA224: Oid = Oid::new_unwrap("0.4.0.127.0.7.1.1.4.1.2");
-pub const ECDSA_PLAIN_SHA256: Oid = Oid::new_unwrap("0.4.0.127.0.7.1.1.4.1.3");
-pub const ECDSA_PLAIN_SHA384: Oid = Oid::new_unwrap("0.4.0.127.0.7.1.1.4.1.4");
-pub const ECDSA_PLAIN_SHA512: Oid = Oid::new_unwrap("0.4.0.127.0.7.1.1.4.1.5");
+pub const ECDSA_PLAIN_SHA1: Oid = icao_oid(icao::oid::ECDSA_PLAIN_SHA1);
+pub const ECDSA_PLAIN_SHA224: Oid = icao_oid(icao::oid::ECDSA_PLAIN_SHA224);
+pub const ECDSA_PLAIN_SHA256: Oid = icao_oid(icao::oid::ECDSA_PLAIN_SHA256);
+pub const ECDSA_PLAIN_SHA384: Oid = icao_oid(icao::oid::ECDSA_PLAIN_SHA384);
+pub const ECDSA_PLAIN_SHA512: Oid = icao_oid(icao::oid::ECDSA_PLAIN_SHA512);
 
 /// Named curves.
-pub const P256: Oid = Oid::new_unwrap("1.2.840.10045.3.1.7");
-pub const P384: Oid = Oid::new_unwrap("1.3.132.0.34");
-pub const P521: Oid = Oid::new_unwrap("1.3.132.0.35");
-pub const BRAINPOOL_P256R1: Oid = Oid::new_unwrap("1.3.36.3.3.2.8.1.1.7");
-pub const BRAINPOOL_P384R1: Oid = Oid::new_unwrap("1.3.36.3.3.2.8.1.1.11");
-pub const BRAINPOOL_P512R1: Oid = Oid::new_unwrap("1.3.36.3.3.2.8.1.1.13");
+pub const P256: Oid = icao_oid(icao::oid::P256);
+pub const P384: Oid = icao_oid(icao::oid::P384);
+pub const P521: Oid = icao_oid(icao::oid::P521);
+pub const BRAINPOOL_P256R1: Oid = icao_oid(icao::oid::BRAINPOOL_P256R1);
+pub const BRAINPOOL_P384R1: Oid = icao_oid(icao::oid::BRAINPOOL_P384R1);
+pub const BRAINPOOL_P512R1: Oid = icao_oid(icao::oid::BRAINPOOL_P512R1);
 
 /// RSA.
-pub const RSA_ENCRYPTION: Oid = Oid::new_unwrap("1.2.840.113549.1.1.1");
+pub const RSA_ENCRYPTION: Oid = icao_oid(icao::oid::RSA_ENCRYPTION);
 pub const RSA_SHA1: Oid = Oid::new_unwrap("1.2.840.113549.1.1.5");
 pub const RSA_SHA256: Oid = Oid::new_unwrap("1.2.840.113549.1.1.11");
 pub const RSA_SHA384: Oid = Oid::new_unwrap("1.2.840.113549.1.1.12");

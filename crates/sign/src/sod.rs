@@ -52,13 +52,10 @@ pub struct LdsSecurityObject {
     pub lds_version_info: Option<LdsVersionInfo>,
 }
 
-/// The first byte (tag) of each data group file, DG1..DG16 (Part 10 Table 38).
+/// The first byte (tag) of each data group file, DG1..DG16 (Part 10 Table 38, as
+/// [`icao::FileId`] holds it).
 pub fn dg_tag(dg: u8) -> Option<u8> {
-    const TAGS: [u8; 16] = [
-        0x61, 0x75, 0x63, 0x76, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6A, 0x6B, 0x6C, 0x6D, 0x6E, 0x6F,
-        0x70,
-    ];
-    TAGS.get(usize::from(dg).checked_sub(1)?).copied()
+    icao::FileId::from_dg_number(dg).and_then(icao::FileId::tag)
 }
 
 /// Checks the DG map handed to the signer: numbers 1..=16, at least two, each file starting with
@@ -195,24 +192,9 @@ pub fn build_sod(
     Ok(wrap_tag77(&body))
 }
 
-/// Wraps `body` in the EF.SOD application tag `77` with a definite BER length.
+/// Wraps `body` in the EF.SOD application tag `77` (shortest-form length).
 pub fn wrap_tag77(body: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(body.len() + 6);
-    out.push(0x77);
-    push_len(&mut out, body.len());
-    out.extend_from_slice(body);
-    out
-}
-
-pub(crate) fn push_len(out: &mut Vec<u8>, len: usize) {
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes = len.to_be_bytes();
-        let skip = bytes.iter().take_while(|&&b| b == 0).count();
-        out.push(0x80 | (bytes.len() - skip) as u8);
-        out.extend_from_slice(&bytes[skip..]);
-    }
+    icao::tlv::encode(0x77, body)
 }
 
 /// Strips the `77` wrapper and returns the ContentInfo bytes. Errors name what is wrong.

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use card::files::FileId;
 use serde::{Deserialize, Serialize};
 
 /// Why a file-system operation was refused.
@@ -61,11 +62,11 @@ pub struct FileSystem {
     per_file_overhead: usize,
 }
 
-/// The LDS rule for short EF identifiers: FID 01xx with xx in 01..=1E has SFI xx
-/// (DG1..DG16 = 01..10, CardAccess 1C, SOD 1D, COM 1E).
+/// The short EF identifier a file created without one gets: the SFI of Table 38 for the LDS
+/// files (DG1..DG16 = 01..10, CardAccess 1C, SOD 1D, COM 1E), from the workspace's one file
+/// table; other FIDs get none, as no LDS1 reader reads them by SFI.
 pub fn lds_sfi(fid: u16) -> Option<u8> {
-    let [hi, lo] = fid.to_be_bytes();
-    (hi == 0x01 && (0x01..=0x1E).contains(&lo)).then_some(lo)
+    FileId::from_fid(fid).map(FileId::sfi)
 }
 
 /// Number of EEPROM pages a write of `len` bytes at `offset` touches.

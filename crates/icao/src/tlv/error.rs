@@ -50,6 +50,29 @@ pub enum ErrorKind {
     TrailingBytes { count: usize, after: Box<str> },
 }
 
+impl ErrorKind {
+    /// The kind in fixed words, without the numbers [`fmt::Display`] adds. For the error types
+    /// of protocol crates that carry a `&'static str` reason and keep the offset in a field of
+    /// their own (`pace::Error::Tlv`, `card`'s secure-messaging errors): they report the fault
+    /// in the codec's words instead of keeping a wording of their own.
+    pub fn summary(&self) -> &'static str {
+        match self {
+            ErrorKind::TagMissing => "expected a tag, input ends",
+            ErrorKind::TagTruncated => "tag truncated",
+            ErrorKind::TagLeadingZero => "tag number with a leading zero continuation byte",
+            ErrorKind::TagTooLong => "tag longer than 3 bytes",
+            ErrorKind::LengthMissing => "length missing, input ends",
+            ErrorKind::IndefiniteLength => "indefinite length (80) is not allowed",
+            ErrorKind::LengthTruncated => "length bytes truncated",
+            ErrorKind::ReservedLength(_) => "reserved length byte",
+            ErrorKind::NonMinimalLength(_) => "length not in its shortest form",
+            ErrorKind::ValueOverrun { .. } => "length runs past the input",
+            ErrorKind::UnexpectedTag { .. } => "unexpected tag",
+            ErrorKind::TrailingBytes { .. } => "trailing bytes",
+        }
+    }
+}
+
 /// A decoding error: where, what, and optionally which element was being read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TlvError {
@@ -113,3 +136,35 @@ impl fmt::Display for TlvError {
 }
 
 impl std::error::Error for TlvError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summaries_are_the_display_text_without_numbers() {
+        for kind in [
+            ErrorKind::TagMissing,
+            ErrorKind::TagTruncated,
+            ErrorKind::TagLeadingZero,
+            ErrorKind::TagTooLong,
+            ErrorKind::LengthMissing,
+            ErrorKind::IndefiniteLength,
+            ErrorKind::LengthTruncated,
+        ] {
+            assert_eq!(kind.summary(), kind.to_string());
+        }
+        assert_eq!(
+            ErrorKind::ValueOverrun {
+                len: 5,
+                remaining: 1
+            }
+            .summary(),
+            "length runs past the input"
+        );
+        assert_eq!(
+            ErrorKind::ReservedLength(0x85).summary(),
+            "reserved length byte"
+        );
+    }
+}
