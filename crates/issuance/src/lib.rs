@@ -4,8 +4,11 @@
 //!   import, and deterministic synthetic citizens for demos and tests ([`seed`]).
 //! - [`journal`]: the job queue and the durable record of every state change, behind the
 //!   [`journal::Journal`] trait (SQLite now; PostgreSQL for several stations later).
-//! - [`pipeline`]: one worker per [`encoder::Encoder`], each card validated, signed, written,
-//!   inspected and printed, every step in the journal; crash recovery before a run.
+//! - [`card_flow`]: one card from record to issued card (validate, render, chip keys, LDS, sign,
+//!   write, inspect, print), with typed failures ([`card_flow::CardFailure`]); shared by the
+//!   pipeline and `cccd chip write`.
+//! - [`pipeline`]: one worker per [`encoder::Encoder`], each job's card through the card flow,
+//!   every step in the journal; crash recovery before a run.
 //! - [`reconcile`]: every audit-log signature has exactly one outcome, every issued card one
 //!   signature.
 //!
@@ -22,6 +25,7 @@
 //! operator removes it (restart the encoder).
 #![forbid(unsafe_code)]
 
+pub mod card_flow;
 mod db;
 pub mod encoder;
 mod error;

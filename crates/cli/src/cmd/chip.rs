@@ -1,19 +1,25 @@
 //! `cccd chip`: write one card end to end (LDS, keys, EF.SOD, personalization by profile,
-//! read-back, lock) or read and inspect one card, through a PC/SC reader. The card logic is in
-//! `reader` (`perso`, `inspect`); this module wires the record, the PKI and the reader to it.
+//! read-back, lock) or read and inspect one card, through a PC/SC reader. Writing is the
+//! personalization half of the issuance card flow (`issuance::card_flow`, the same code every
+//! batch card goes through) on the one card in the reader, with no journal and no printer;
+//! reading is `reader::inspect`.
 
 use super::pki::secret;
 use super::record::{load_one, today_or};
 use anyhow::Context;
+use issuance::card_flow::{
+    CardData, CardFailure, CardFlow, Issuer, Lane, ReleaseReason, SpoilReason, Unjournaled,
+};
+use issuance::encoder::Encoder;
+use issuance::journal::SignatureRef;
+use issuance::pipeline::open_pki;
 use reader::Can;
 use reader::bac::MrzInfo;
-use reader::files::{Ef, LdsFiles};
+use reader::files::Ef;
 use reader::inspect::{InspectOptions, Trust, inspect};
 use reader::pcsc::PcscTransport;
-use reader::perso::{Secrets, personalize};
 use reader::trace::Tracing;
 use reader::{Profile, Transport};
-use sign::{AuditLog, AuditMeta, AuditOptions, Pki, SodSigner};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
@@ -114,7 +120,11 @@ pub fn run(cmd: Cmd) -> anyhow::Result<ExitCode> {
 }
 
 /// A PC/SC connection, traced into `trace` when given.
-fn open(reader_name: &str, wait: u64, trace: Option<&Path>) -> anyhow::Result<Box<dyn Transport>> {
+fn open(
+    reader_name: &str,
+    wait: u64,
+    trace: Option<&Path>,
+) -> anyhow::Result<Box<dyn Transport + Send>> {
     let card = PcscTransport::wait_for_card(reader_name, Duration::from_secs(wait))?;
     Ok(match trace {
         None => Box::new(card),
@@ -135,72 +145,120 @@ fn write(a: WriteArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
-    let lines = lds::mrz::td1_lines(&record)?;
-    let mrz = MrzInfo::from_td1(&lines)?;
-    let pki = Pki::open(&a.pki)?;
-    let s = secret(a.passphrase_file.as_deref(), false)?;
-    let log_path = pki.default_audit_log();
-    let log = Arc::new(AuditLog::open(
-        &log_path,
-        pki.audit_signer(&s)?,
-        AuditOptions::default(),
-    )?);
-    let signer = SodSigner::new(pki.document_signer(&s, None)?, log.clone())?;
-    let meta = AuditMeta {
-        station: a.station.clone(),
-        operator: a.operator.clone(),
-        document_number: record.id_number.clone(),
-    };
-
-    let mut card = open(&a.reader, a.wait, a.trace.as_deref())?;
-    let mut signed_seq = None;
-    let result = personalize(
-        &mut *card,
-        &profile,
-        &Secrets {
-            mrz,
-            can: Can::from_vietnam_id_number(&record.id_number).ok(),
-        },
-        |keys| -> anyhow::Result<LdsFiles> {
-            let options = keys.lds_options(&profile)?;
-            let set = lds::LdsSet::build(&record, &options)?;
-            let signed = signer.sign(&set.data_groups, &meta)?;
-            signed_seq = Some(signed.receipt.seq);
-            Ok(reader::files::from_lds_set(&set, signed.sod))
-        },
-    );
-    log.close()?;
-    match result {
-        Ok(report) => {
-            if a.json {
-                let out = serde_json::json!({ "version": 1, "reader": a.reader, "audit_seq": signed_seq, "report": report });
-                println!("{}", serde_json::to_string_pretty(&out)?);
-            } else {
-                println!(
-                    "card in {:?} personalized with {} and locked: {} files, {} APDUs, {} bytes sent, {:.0} ms; audit entry {}",
-                    a.reader,
-                    report.profile,
-                    report.files.len(),
-                    report.total.apdus,
-                    report.total.bytes_sent,
-                    report.elapsed.as_secs_f64() * 1e3,
-                    signed_seq.map_or("-".to_string(), |s| s.to_string())
-                );
-            }
-            Ok(ExitCode::SUCCESS)
+    // The record's data groups and its chip's secrets, before the PKI or a card is touched.
+    let data = match CardData::new(record) {
+        Ok(data) => data,
+        Err(reject) => {
+            eprintln!("{reject}");
+            return Ok(ExitCode::from(1));
         }
-        Err(
+    };
+    let s = secret(a.passphrase_file.as_deref(), false)?;
+    let pki = open_pki(&a.pki, &s, None, &a.station, &a.operator)?;
+    drop(s);
+
+    let card = open(&a.reader, a.wait, a.trace.as_deref())?;
+    let issuer = Issuer {
+        profile: &profile,
+        signer: pki.signer.as_ref(),
+        trust: &pki.trust,
+        printing: None,
+        card_timeout: Duration::from_secs(a.wait),
+    };
+    let mut lane = Lane {
+        encoder: Box::new(OneCard {
+            reader: a.reader.clone(),
+            card,
+        }),
+        has_card: true,
+    };
+    let mut ledger = Unjournaled::default();
+    let id = data.record.id_number.clone();
+    let result = CardFlow::new(&issuer, &mut lane, &mut ledger, &(), &id).personalize(&data);
+    pki.audit.close()?;
+    let written = match result {
+        Ok(written) => written,
+        Err(failure) => return not_personalized(&a.reader, failure, ledger.signature.as_ref()),
+    };
+    let report = &written.report;
+    let signed_seq = written.signature.audit_seq;
+    if a.json {
+        let out = serde_json::json!({ "version": 1, "reader": a.reader, "audit_seq": signed_seq, "report": report });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        println!(
+            "card in {:?} personalized with {} and locked: {} files, {} APDUs, {} bytes sent, {:.0} ms; audit entry {}",
+            a.reader,
+            report.profile,
+            report.files.len(),
+            report.total.apdus,
+            report.total.bytes_sent,
+            report.elapsed.as_secs_f64() * 1e3,
+            signed_seq
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A card the flow could not personalize: exit 1 with what the card (or the file set) said, as
+/// this command always printed it; the reader or profile failing is exit 2.
+fn not_personalized(
+    reader_name: &str,
+    failure: CardFailure,
+    signed: Option<&SignatureRef>,
+) -> anyhow::Result<ExitCode> {
+    // Building the files between the two phases failed: the chip keeps its keys, unlocked.
+    let file_set = |reason: String| {
+        reader::Error::Perso {
+            file: "file set".into(),
+            reason,
+        }
+        .to_string()
+    };
+    let why = match failure {
+        CardFailure::Release(
+            ReleaseReason::NoCard { source, .. } | ReleaseReason::Refused { source, .. },
+        )
+        | CardFailure::Spoil(SpoilReason::Write { source, .. }) => match source {
             e @ (reader::Error::Pcsc { .. }
             | reader::Error::Profile { .. }
-            | reader::Error::Io { .. }),
-        ) => Err(e.into()),
-        Err(e) => {
-            eprintln!("card in {:?} NOT personalized (not locked): {e}", a.reader);
-            if let Some(seq) = signed_seq {
-                eprintln!("its EF.SOD signature (audit entry {seq}) belongs to a spoiled card");
-            }
-            Ok(ExitCode::from(1))
-        }
+            | reader::Error::Io { .. }) => return Err(e.into()),
+            e => e.to_string(),
+        },
+        CardFailure::Release(ReleaseReason::ChipKey { source, .. }) => file_set(source.to_string()),
+        CardFailure::Fatal(issuance::Error::Signing { source, .. }) => file_set(source.to_string()),
+        CardFailure::Fatal(e) => return Err(e.into()),
+        other => other.to_string(),
+    };
+    eprintln!("card in {reader_name:?} NOT personalized (not locked): {why}");
+    if let Some(sig) = signed {
+        eprintln!(
+            "its EF.SOD signature (audit entry {}) belongs to a spoiled card",
+            sig.audit_seq
+        );
+    }
+    Ok(ExitCode::from(1))
+}
+
+/// The card in `--reader` as the card flow's encoder: one card, no hopper behind it.
+struct OneCard {
+    reader: String,
+    card: Box<dyn Transport + Send>,
+}
+
+impl Encoder for OneCard {
+    fn name(&self) -> &str {
+        &self.reader
+    }
+
+    fn next_card(&mut self, _timeout: Duration) -> Result<(), reader::Error> {
+        Err(reader::Error::Transport {
+            reason: format!("reader {:?}: one card per `cccd chip write`", self.reader),
+        })
+    }
+
+    fn transport(&mut self) -> Result<&mut dyn Transport, reader::Error> {
+        Ok(&mut *self.card)
     }
 }
 
