@@ -2,12 +2,18 @@
 //! (tests named `pcsc_`) one card end to end through pcscd for both profiles, the virtual chip
 //! served by `cccd vchip serve` on `CCCD_TEST_READER` / `CCCD_TEST_VPCD_PORT`.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{
+    assert_contains, assert_exit, child_2024, pki_init_args, profile_path, reader_name, stdout,
+    text, vpcd_port,
+};
 use std::process::{Child, Command, Output};
 use std::time::Duration;
 
+/// `cccd` with this file's passphrase for the PKI.
 fn cccd() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_cccd"));
+    let mut c = common::bin();
     c.env("CCCD_PASSPHRASE", "chip-cli-test-passphrase");
     c
 }
@@ -16,45 +22,18 @@ fn run(args: &[&str]) -> Output {
     cccd().args(args).output().expect("run cccd")
 }
 
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+/// `cccd chip write` of `record` with the PKI in `pki`, then `extra`.
+fn chip_write(reader: &str, profile: &str, record: &str, pki: &str, extra: &[&str]) -> Output {
+    let args = ["chip", "write", "--reader", reader, "--profile", profile];
+    run(&[&args[..], &["--record", record, "--pki", pki], extra].concat())
 }
 
-fn profile_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../firmware-profiles")
-        .join(format!("{name}.toml"))
+/// `cccd chip read --reader R ARGS`, which must be a usage error: its output.
+fn read_usage_error(args: &[&str]) -> String {
+    let o = run(&[&["chip", "read", "--reader", "R"], args].concat());
+    assert_exit(&o, 2);
+    text(&o)
 }
-
-fn reader_name() -> String {
-    std::env::var("CCCD_TEST_READER").unwrap_or_else(|_| "Virtual PCD 00 00".into())
-}
-
-fn vpcd_port() -> String {
-    std::env::var("CCCD_TEST_VPCD_PORT").unwrap_or_else(|_| "35963".into())
-}
-
-/// A record of the 2024 card without a photo (a child under 6), so the test needs no image.
-const RECORD: &str = r#"{
-  "id_number": "001222001234",
-  "full_name": "Trần Minh Khôi",
-  "date_of_birth": "2022-05-10",
-  "sex": "M",
-  "nationality": "VNM",
-  "ethnicity": "Kinh",
-  "religion": "Không",
-  "place_of_origin": "Hà Nội",
-  "place_of_residence": "Phường Hàng Bạc, Hà Nội",
-  "identifying_features": "",
-  "date_of_issue": "2024-08-01",
-  "father_name": "Trần Văn Nam",
-  "mother_name": "Lê Thị Hoa",
-  "card_generation": "cancuoc-2024"
-}"#;
 
 #[test]
 fn chip_read_with_a_malformed_mrz_is_a_usage_error() {
@@ -65,13 +44,8 @@ fn chip_read_with_a_malformed_mrz_is_a_usage_error() {
         "C03000001,901301,340101",
         "C03-00001,900101,340101",
     ] {
-        let o = run(&["chip", "read", "--reader", "R", "--mrz", mrz, "--out", out]);
-        assert_eq!(o.status.code(), Some(2), "{mrz}: {}", text(&o));
-        assert!(
-            text(&o).contains("--mrz") || text(&o).contains("MRZ"),
-            "{}",
-            text(&o)
-        );
+        let t = read_usage_error(&["--mrz", mrz, "--out", out]);
+        assert!(t.contains("--mrz") || t.contains("MRZ"), "{mrz}: {t}");
     }
 }
 
@@ -80,28 +54,18 @@ fn chip_read_needs_a_key_and_a_well_formed_can() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_str().unwrap();
     for can in ["12345", "1234567", "12a456", ""] {
-        let o = run(&["chip", "read", "--reader", "R", "--can", can, "--out", out]);
-        assert_eq!(o.status.code(), Some(2), "{can:?}: {}", text(&o));
+        let t = read_usage_error(&["--can", can, "--out", out]);
         assert!(
-            text(&o).contains("--can") && text(&o).contains("6 decimal digits"),
-            "{}",
-            text(&o)
+            t.contains("--can") && t.contains("6 decimal digits"),
+            "{can:?}: {t}"
         );
     }
     // Neither a CAN nor an MRZ: nothing could open the chip.
-    let o = run(&["chip", "read", "--reader", "R", "--out", out]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(
-        text(&o).contains("--mrz") && text(&o).contains("--can"),
-        "{}",
-        text(&o)
-    );
+    let t = read_usage_error(&["--out", out]);
+    assert!(t.contains("--mrz") && t.contains("--can"), "{t}");
     // A CRL needs the CSCA it belongs to.
-    let o = run(&[
-        "chip", "read", "--reader", "R", "--can", "012345", "--out", out, "--crl", "x.pem",
-    ]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(text(&o).contains("--csca"), "{}", text(&o));
+    let t = read_usage_error(&["--can", "012345", "--out", out, "--crl", "x.pem"]);
+    assert_contains(&t, "--csca");
 }
 
 #[test]
@@ -110,32 +74,12 @@ fn chip_write_refuses_a_missing_profile_and_a_bad_record() {
     let rec = dir.path().join("bad.json");
     std::fs::write(&rec, r#"{"id_number": "12"}"#).unwrap();
     let pki = dir.path().join("pki");
-    let o = run(&[
-        "chip",
-        "write",
-        "--reader",
-        "R",
-        "--profile",
-        "/nonexistent/p.toml",
-        "--record",
-        rec.to_str().unwrap(),
-        "--pki",
-        pki.to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(text(&o).contains("/nonexistent/p.toml"), "{}", text(&o));
-    let o = run(&[
-        "chip",
-        "write",
-        "--reader",
-        "R",
-        "--profile",
-        profile_path("cccd-chip").to_str().unwrap(),
-        "--record",
-        rec.to_str().unwrap(),
-        "--pki",
-        pki.to_str().unwrap(),
-    ]);
+    let (rec, pki) = (rec.to_str().unwrap(), pki.to_str().unwrap());
+    let write = |profile: &str| chip_write("R", profile, rec, pki, &[]);
+    let o = write("/nonexistent/p.toml");
+    assert_exit(&o, 2);
+    assert_contains(&text(&o), "/nonexistent/p.toml");
+    let o = write(profile_path("cccd-chip").to_str().unwrap());
     assert_eq!(o.status.code(), Some(1), "a bad record: {}", text(&o));
 }
 
@@ -204,27 +148,18 @@ fn pcsc_chip_write_then_read_end_to_end_both_profiles() {
     let dir = tempfile::tempdir().unwrap();
     let pki = dir.path().join("pki");
     let pki_s = pki.to_str().unwrap();
-    let o = run(&[
-        "pki",
-        "init",
-        "--dir",
-        pki_s,
-        "--country",
-        "VN",
-        "--org",
-        "Chip CLI Test",
-    ]);
+    let o = run(&pki_init_args(pki_s, "Chip CLI Test"));
     assert!(o.status.success(), "{}", text(&o));
     let o = run(&["pki", "issue-ds", "--dir", pki_s]);
     assert!(o.status.success(), "{}", text(&o));
     let rec = dir.path().join("record.json");
-    std::fs::write(&rec, RECORD).unwrap();
+    std::fs::write(&rec, child_2024().to_string()).unwrap();
     let rec_s = rec.to_str().unwrap();
 
     // the BAC key from the record's MRZ
     let o = run(&["mrz", rec_s]);
     assert!(o.status.success(), "{}", text(&o));
-    let lines: Vec<String> = String::from_utf8_lossy(&o.stdout)
+    let lines: Vec<String> = stdout(&o)
         .lines()
         .map(str::to_string)
         .filter(|l| l.len() == 30)
@@ -241,26 +176,11 @@ fn pcsc_chip_write_then_read_end_to_end_both_profiles() {
         let _server = Server::start(profile);
         wait_for(true);
         let trace = dir.path().join(format!("{profile}.trace"));
+        let reader = reader_name();
+        let profile_s = profile_path(profile);
         let write = |extra: &[&str]| {
-            let mut args: Vec<String> = [
-                "chip",
-                "write",
-                "--reader",
-                &reader_name(),
-                "--profile",
-                profile_path(profile).to_str().unwrap(),
-                "--record",
-                rec_s,
-                "--pki",
-                pki_s,
-                "--wait",
-                "10",
-            ]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-            args.extend(extra.iter().map(|s| s.to_string()));
-            cccd().args(&args).output().unwrap()
+            let extra = [&["--wait", "10"], extra].concat();
+            chip_write(&reader, profile_s.to_str().unwrap(), rec_s, pki_s, &extra)
         };
         let o = write(&["--trace", trace.to_str().unwrap()]);
         assert!(o.status.success(), "{profile}: {}", text(&o));
@@ -275,21 +195,13 @@ fn pcsc_chip_write_then_read_end_to_end_both_profiles() {
         );
 
         let out = dir.path().join(format!("{profile}-read"));
-        let o = run(&[
-            "chip",
-            "read",
-            "--reader",
-            &reader_name(),
-            "--mrz",
-            &mrz,
-            "--out",
-            out.to_str().unwrap(),
-            "--csca",
-            pki.join("csca.pem").to_str().unwrap(),
-            "--json",
-            "--wait",
-            "10",
-        ]);
+        let out_s = out.to_str().unwrap();
+        let read = |mrz: &str, extra: &[&str]| {
+            let base = ["chip", "read", "--reader", &reader, "--mrz", mrz];
+            run(&[&base[..], &["--out", out_s], extra, &["--wait", "10"]].concat())
+        };
+        let csca = pki.join("csca.pem");
+        let o = read(&mrz, &["--csca", csca.to_str().unwrap(), "--json"]);
         assert!(o.status.success(), "{profile}: {}", text(&o));
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
         assert_eq!(v["version"], 1);
@@ -326,19 +238,8 @@ fn pcsc_chip_write_then_read_end_to_end_both_profiles() {
         assert_eq!(o.status.code(), Some(1), "{profile}: {}", text(&o));
         assert!(text(&o).contains("6985"), "{profile}: {}", text(&o));
         // a wrong MRZ fails cleanly
-        let o = run(&[
-            "chip",
-            "read",
-            "--reader",
-            &reader_name(),
-            "--mrz",
-            &wrong,
-            "--out",
-            out.to_str().unwrap(),
-            "--wait",
-            "10",
-        ]);
+        let o = read(&wrong, &[]);
         assert_eq!(o.status.code(), Some(1), "{profile}: {}", text(&o));
-        assert!(text(&o).contains("access.bac"), "{}", text(&o));
+        assert_contains(&text(&o), "access.bac");
     }
 }

@@ -1,23 +1,10 @@
 //! `cccd registry`, `cccd personalize`, `cccd verify`: the CLI surface of the issuance crate
 //! (the runs through pcscd are in the `e2e` package).
 
+mod common;
+
+use common::{assert_contains, assert_exit, cccd, text};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn cccd(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cccd"))
-        .args(args)
-        .output()
-        .expect("run cccd")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 fn db(dir: &Path) -> String {
     dir.join("station.db").display().to_string()
@@ -39,30 +26,27 @@ fn registry_seed_show_and_json() {
         .ids()
         .unwrap()[0]
         .clone();
-    let o = cccd(&["registry", "show", "--db", &db, &id]);
+    let show = |args: &[&str]| cccd(&[&["registry", "show", "--db", &db], args].concat());
+    let o = show(&[&id]);
     assert!(o.status.success(), "{}", text(&o));
     let t = text(&o);
     assert!(
         t.contains(&id) && t.contains("valid today") && t.contains("300×400"),
         "{t}"
     );
-    let o = cccd(&["registry", "show", "--db", &db, &id, "--json"]);
+    let o = show(&[&id, "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["version"], 1);
     assert_eq!(v["valid"], true);
     assert_eq!(v["record"]["id_number"], id.as_str());
     // Not found: exit 1 with a message naming the record.
-    let o = cccd(&["registry", "show", "--db", &db, "001099000000"]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(
-        text(&o).contains("001099000000: not in the registry"),
-        "{}",
-        text(&o)
-    );
+    let o = show(&["001099000000"]);
+    assert_exit(&o, 1);
+    assert_contains(&text(&o), "001099000000: not in the registry");
     // No such database: exit 2.
     let o = cccd(&["registry", "show", "--db", "/nonexistent/x.db", &id]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(text(&o).contains("/nonexistent/x.db"), "{}", text(&o));
+    assert_exit(&o, 2);
+    assert_contains(&text(&o), "/nonexistent/x.db");
 }
 
 #[test]
@@ -83,15 +67,18 @@ fn registry_import_reports_bad_records_and_is_idempotent() {
     let bad = dir.path().join("with-bad.jsonl");
     std::fs::write(&bad, lines.join("\n")).unwrap();
     let input = bad.display().to_string();
-    let o = cccd(&["registry", "import", "--db", &db, &input]);
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let import = |input: &str, json: &[&str]| {
+        cccd(&[&["registry", "import", "--db", &db, input], json].concat())
+    };
+    let o = import(&input, &[]);
+    assert_exit(&o, 1);
     let t = text(&o);
     assert!(
         t.contains("bad record:") && t.contains("line 5") && t.contains("sex.value"),
         "{t}"
     );
     assert!(t.contains("4 new"), "{t}");
-    let o = cccd(&["registry", "import", "--db", &db, &input, "--json"]);
+    let o = import(&input, &["--json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(
         (v["new"].as_u64(), v["unchanged"].as_u64()),
@@ -99,15 +86,22 @@ fn registry_import_reports_bad_records_and_is_idempotent() {
     );
     assert_eq!(v["bad"][0]["rule"], "sex.value");
     // A missing input file is an environment error.
-    let o = cccd(&["registry", "import", "--db", &db, "/nonexistent.jsonl"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(text(&o).contains("/nonexistent.jsonl"), "{}", text(&o));
+    let o = import("/nonexistent.jsonl", &[]);
+    assert_exit(&o, 2);
+    assert_contains(&text(&o), "/nonexistent.jsonl");
+}
+
+/// `cccd ARGS`, which must be a usage error (exit 2): its output.
+fn usage_error(args: &[&str]) -> String {
+    let o = cccd(args);
+    assert_exit(&o, 2);
+    text(&o)
 }
 
 #[test]
 fn personalize_and_verify_usage_errors_exit_2_with_a_message() {
     // Neither --ids nor --pending.
-    let o = cccd(&[
+    let t = usage_error(&[
         "personalize",
         "--db",
         "x.db",
@@ -118,44 +112,18 @@ fn personalize_and_verify_usage_errors_exit_2_with_a_message() {
         "--readers",
         "R",
     ]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(
-        text(&o).contains("--ids") || text(&o).contains("--pending"),
-        "{}",
-        text(&o)
-    );
+    assert!(t.contains("--ids") || t.contains("--pending"), "{t}");
+    let verify =
+        |args: &[&str]| usage_error(&[&["verify", "--reader", "R", "--csca"], args].concat());
     // A CSCA file that does not exist is named.
-    let o = cccd(&[
-        "verify",
-        "--reader",
-        "R",
-        "--csca",
-        "/nonexistent/csca.pem",
-        "--mrz",
-        "123456789,900101,300101",
-    ]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(text(&o).contains("/nonexistent/csca.pem"), "{}", text(&o));
+    let t = verify(&["/nonexistent/csca.pem", "--mrz", "123456789,900101,300101"]);
+    assert_contains(&t, "/nonexistent/csca.pem");
     // A CAN that is not 6 digits is refused before anything is opened.
-    let o = cccd(&[
-        "verify", "--reader", "R", "--csca", "c.pem", "--can", "01234",
-    ]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(text(&o).contains("6 decimal digits"), "{}", text(&o));
+    assert_contains(&verify(&["c.pem", "--can", "01234"]), "6 decimal digits");
     // No key at all: no CAN, MRZ or registry record.
-    let o = cccd(&["verify", "--reader", "R", "--csca", "c.pem"]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    verify(&["c.pem"]);
     // --id without --db.
-    let o = cccd(&[
-        "verify",
-        "--reader",
-        "R",
-        "--csca",
-        "c.pem",
-        "--id",
-        "001099000000",
-    ]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    verify(&["c.pem", "--id", "001099000000"]);
 }
 
 #[test]
@@ -163,7 +131,8 @@ fn demo_refuses_a_non_empty_output_folder() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("keep"), b"x").unwrap();
     let out = dir.path().display().to_string();
-    let o = cccd(&["demo", "--count", "1", "--out", &out]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(text(&o).contains("is not empty"), "{}", text(&o));
+    assert_contains(
+        &usage_error(&["demo", "--count", "1", "--out", &out]),
+        "is not empty",
+    );
 }

@@ -1,45 +1,46 @@
 //! `cccd render` through the real binary.
 
+mod common;
+
+use common::{assert_error, cccd, example1_with, stderr, stdout, template};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-const PORTRAIT: &[u8] = include_bytes!("../../citizen/tests/data/portrait.jpg");
+const TODAY: &str = "2025-01-01";
 
-fn cccd(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cccd"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn template(name: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../card-templates")
-        .join(name)
-        .display()
-        .to_string()
-}
-
+/// Example 1 with the old ID number (the QR code carries it).
 fn record_2021() -> Value {
-    json!({
-        "id_number": "079303012345", "full_name": "Nguyễn Thị Bích Ngọc", "date_of_birth": "2003-04-15",
-        "sex": "F", "nationality": "VNM", "ethnicity": "Kinh", "religion": "Không",
-        "place_of_origin": "TP. Hồ Chí Minh", "place_of_residence": "12 Lê Lợi, Quận 1, TP. Hồ Chí Minh",
-        "identifying_features": "Nốt ruồi dưới mép trái", "date_of_issue": "2021-06-01",
-        "old_id_number": "025123456", "photo": "portrait.jpg", "card_generation": "cccd-2021"
-    })
+    example1_with(json!({"old_id_number": "025123456"}))
 }
 
 fn write_record(dir: &Path, record: &Value) -> String {
-    std::fs::write(dir.join("portrait.jpg"), PORTRAIT).unwrap();
-    let p = dir.join("record.json");
-    std::fs::write(&p, record.to_string()).unwrap();
-    p.display().to_string()
+    std::fs::write(dir.join("portrait.jpg"), common::PORTRAIT).unwrap();
+    common::write(dir, "record.json", &record.to_string())
+}
+
+/// `cccd render RECORD --template TEMPLATE OPTIONS`.
+fn render(record: &str, template: &str, options: &[&str]) -> Output {
+    cccd(&[&["render", record, "--template", template], options].concat())
+}
+
+/// Renders [`record_2021`] with the cccd-2021 template at `dpi` into `dir/out` with `flag`
+/// (`--preview`, `--json`), which must succeed: the record's path, the output folder, stdout.
+fn render_ok(dir: &Path, out: &str, dpi: &str, flag: &str) -> (String, PathBuf, String) {
+    let rec = write_record(dir, &record_2021());
+    let out = dir.join(out);
+    let options = [
+        "--dpi",
+        dpi,
+        "--out",
+        out.to_str().unwrap(),
+        flag,
+        "--today",
+        TODAY,
+    ];
+    let o = render(&rec, &template("cccd-2021"), &options);
+    assert!(o.status.success(), "{}", stderr(&o));
+    (rec, out, stdout(&o))
 }
 
 /// Width and height from a PNG's IHDR.
@@ -55,52 +56,23 @@ fn png_size(path: &Path) -> (u32, u32) {
 #[test]
 fn render_writes_both_sides_the_pdf_and_a_preview() {
     let dir = tempfile::tempdir().unwrap();
-    let rec = write_record(dir.path(), &record_2021());
-    let out = dir.path().join("out");
-    let o = cccd(&[
-        "render",
-        &rec,
-        "--template",
-        &template("cccd-2021"),
-        "--dpi",
-        "300",
-        "--out",
-        out.to_str().unwrap(),
-        "--preview",
-        "--today",
-        "2025-01-01",
-    ]);
-    assert!(o.status.success(), "{}", text(&o.stderr));
-    assert!(text(&o.stdout).contains("card.pdf"), "{}", text(&o.stdout));
+    let (_, out, stdout) = render_ok(dir.path(), "out", "300", "--preview");
+    assert!(stdout.contains("card.pdf"), "{stdout}");
     assert_eq!(png_size(&out.join("front.png")), (1011, 638));
     assert_eq!(png_size(&out.join("back.png")), (1011, 638));
     let (pw, ph) = png_size(&out.join("preview.png"));
     assert!(pw > 2 * ph);
     let pdf = std::fs::read(out.join("card.pdf")).unwrap();
     assert!(pdf.starts_with(b"%PDF-1.6"));
-    assert_eq!(text(&pdf).matches("/Type/Page/").count(), 2);
+    let pdf = String::from_utf8_lossy(&pdf);
+    assert_eq!(pdf.matches("/Type/Page/").count(), 2);
 }
 
 #[test]
 fn render_json_reports_the_same_mrz_as_cccd_mrz() {
     let dir = tempfile::tempdir().unwrap();
-    let rec = write_record(dir.path(), &record_2021());
-    let out = dir.path().join("out600");
-    let o = cccd(&[
-        "render",
-        &rec,
-        "--template",
-        &template("cccd-2021"),
-        "--dpi",
-        "600",
-        "--out",
-        out.to_str().unwrap(),
-        "--json",
-        "--today",
-        "2025-01-01",
-    ]);
-    assert!(o.status.success(), "{}", text(&o.stderr));
-    let v: Value = serde_json::from_str(&text(&o.stdout)).unwrap();
+    let (rec, out, stdout) = render_ok(dir.path(), "out600", "600", "--json");
+    let v: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(v["version"], 1);
     assert_eq!(v["ok"], true);
     assert_eq!(
@@ -115,9 +87,9 @@ fn render_json_reports_the_same_mrz_as_cccd_mrz() {
             .unwrap()
             .starts_with("079303012345|025123456|Nguyễn Thị Bích Ngọc|15042003|Nữ|")
     );
-    let m = cccd(&["mrz", &rec, "--today", "2025-01-01"]);
-    assert!(m.status.success(), "{}", text(&m.stderr));
-    let mrz_lines: Vec<String> = text(&m.stdout).lines().map(str::to_string).collect();
+    let m = cccd(&["mrz", &rec, "--today", TODAY]);
+    assert!(m.status.success(), "{}", stderr(&m));
+    let mrz_lines: Vec<String> = common::stdout(&m).lines().map(str::to_string).collect();
     let printed: Vec<String> = v["mrz"]
         .as_array()
         .unwrap()
@@ -129,22 +101,8 @@ fn render_json_reports_the_same_mrz_as_cccd_mrz() {
 
 #[test]
 fn render_refuses_other_resolutions_as_usage_errors() {
-    let o = cccd(&[
-        "render",
-        "r.json",
-        "--template",
-        "t",
-        "--dpi",
-        "450",
-        "--out",
-        "o",
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        text(&o.stderr).contains("300 or 600"),
-        "{}",
-        text(&o.stderr)
-    );
+    let o = render("r.json", "t", &["--dpi", "450", "--out", "o"]);
+    assert_error(&o, 2, "300 or 600");
 }
 
 #[test]
@@ -157,22 +115,9 @@ fn a_name_that_cannot_fit_exits_1_naming_the_field() {
         json!("Nguyễn Thị Bích Ngọc Hoàng Phương Quỳnh Thảo Mai Lan Hương Trang Minh Châu Ánh");
     let rec = write_record(dir.path(), &r);
     let out = dir.path().join("out");
-    let o = cccd(&[
-        "render",
-        &rec,
-        "--template",
-        &template("cccd-2021"),
-        "--out",
-        out.to_str().unwrap(),
-        "--today",
-        "2025-01-01",
-    ]);
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
-    assert!(
-        text(&o.stderr).contains("field full_name"),
-        "{}",
-        text(&o.stderr)
-    );
+    let options = ["--out", out.to_str().unwrap(), "--today", TODAY];
+    let o = render(&rec, &template("cccd-2021"), &options);
+    assert_error(&o, 1, "field full_name");
     assert!(!out.join("front.png").exists(), "nothing half-written");
 }
 
@@ -180,19 +125,11 @@ fn a_name_that_cannot_fit_exits_1_naming_the_field() {
 fn a_record_for_the_other_card_generation_exits_1() {
     let dir = tempfile::tempdir().unwrap();
     let rec = write_record(dir.path(), &record_2021());
-    let o = cccd(&[
-        "render",
-        &rec,
-        "--template",
-        &template("cancuoc-2024"),
-        "--out",
-        dir.path().join("o").to_str().unwrap(),
-        "--json",
-        "--today",
-        "2025-01-01",
-    ]);
+    let out = dir.path().join("o");
+    let options = ["--out", out.to_str().unwrap(), "--json", "--today", TODAY];
+    let o = render(&rec, &template("cancuoc-2024"), &options);
     assert_eq!(o.status.code(), Some(1));
-    let v: Value = serde_json::from_str(&text(&o.stdout)).unwrap();
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(
         (v["version"].as_u64(), v["ok"].as_bool()),
         (Some(1), Some(false))
@@ -206,21 +143,12 @@ fn an_invalid_record_exits_1() {
     let mut r = record_2021();
     r["date_of_birth"] = json!("2003-02-30");
     let rec = write_record(dir.path(), &r);
-    let o = cccd(&[
-        "render",
-        &rec,
-        "--template",
-        &template("cccd-2021"),
-        "--out",
-        dir.path().join("o").to_str().unwrap(),
-        "--today",
-        "2025-01-01",
-    ]);
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
-    assert!(
-        text(&o.stderr).contains("date_of_birth"),
-        "{}",
-        text(&o.stderr)
+    let out = dir.path().join("o");
+    let options = ["--out", out.to_str().unwrap(), "--today", TODAY];
+    assert_error(
+        &render(&rec, &template("cccd-2021"), &options),
+        1,
+        "date_of_birth",
     );
 }
 
@@ -228,20 +156,8 @@ fn an_invalid_record_exits_1() {
 fn a_missing_template_is_an_environment_error() {
     let dir = tempfile::tempdir().unwrap();
     let rec = write_record(dir.path(), &record_2021());
-    let o = cccd(&[
-        "render",
-        &rec,
-        "--template",
-        "/nonexistent/tpl",
-        "--out",
-        dir.path().join("o").to_str().unwrap(),
-        "--today",
-        "2025-01-01",
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        text(&o.stderr).contains("/nonexistent/tpl/template.toml"),
-        "{}",
-        text(&o.stderr)
-    );
+    let out = dir.path().join("o");
+    let options = ["--out", out.to_str().unwrap(), "--today", TODAY];
+    let o = render(&rec, "/nonexistent/tpl", &options);
+    assert_error(&o, 2, "/nonexistent/tpl/template.toml");
 }

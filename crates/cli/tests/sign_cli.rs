@@ -1,12 +1,19 @@
 //! `cccd pki`, `cccd sod`, `cccd audit` end to end through the binary.
 
+mod common;
+
+use common::{pki_init_args, stderr, stdout};
+use reader::tlv::encode as tlv;
+use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 const PASS: &str = "cli test passphrase";
 
+/// `cccd ARGS` with stdin closed and the passphrase (or PIN) in `CCCD_PASSPHRASE` only when
+/// given.
 fn cccd(args: &[&str], pass: Option<&str>) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_cccd"));
+    let mut c = common::bin();
     c.args(args)
         .env_remove("CCCD_PASSPHRASE")
         .stdin(std::process::Stdio::null());
@@ -16,33 +23,25 @@ fn cccd(args: &[&str], pass: Option<&str>) -> Output {
     c.output().expect("run cccd")
 }
 
+/// Asserts success; stdout.
 fn ok(o: &Output) -> String {
     assert!(
         o.status.success(),
         "exit {:?}\nstdout: {}\nstderr: {}",
         o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
+        stdout(o),
+        stderr(o)
     );
-    String::from_utf8_lossy(&o.stdout).into_owned()
+    stdout(o)
+}
+
+/// Asserts success; stdout as JSON.
+fn ok_json(o: &Output) -> Value {
+    serde_json::from_str(&ok(o)).expect("json")
 }
 
 fn code(o: &Output) -> i32 {
     o.status.code().unwrap_or(-1)
-}
-
-fn tlv(tag: u8, value: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
-    let n = value.len();
-    if n < 0x80 {
-        out.push(n as u8);
-    } else if n < 0x100 {
-        out.extend_from_slice(&[0x81, n as u8]);
-    } else {
-        out.extend_from_slice(&[0x82, (n >> 8) as u8, n as u8]);
-    }
-    out.extend_from_slice(value);
-    out
 }
 
 /// The files `cccd lds build` writes.
@@ -67,6 +66,41 @@ fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
 
+/// `cccd pki COMMAND --dir PKI EXTRA`.
+fn pki_cmd(pki: &Path, command: &str, extra: &[&str], pass: Option<&str>) -> Output {
+    cccd(
+        &[&["pki", command, "--dir", s(pki)][..], extra].concat(),
+        pass,
+    )
+}
+
+/// `cccd sod sign` of the LDS folder `lds` with the PKI `pki`.
+fn sod_sign(pki: &Path, lds: &Path, extra: &[&str], pass: &str) -> Output {
+    let args = ["sod", "sign", "--pki", s(pki), "--lds", s(lds)];
+    cccd(&[&args[..], extra].concat(), Some(pass))
+}
+
+/// `cccd sod verify --sod SOD EXTRA`.
+fn sod_verify(sod: &Path, extra: &[&str]) -> Output {
+    cccd(
+        &[&["sod", "verify", "--sod", s(sod)][..], extra].concat(),
+        None,
+    )
+}
+
+/// The `sod verify` options of a full check: DG hashes, CSCA and CRL.
+fn with_lds_crl<'a>(lds: &'a Path, csca: &'a Path, crl: &'a Path) -> [&'a str; 6] {
+    ["--lds", s(lds), "--csca", s(csca), "--crl", s(crl)]
+}
+
+/// `cccd audit COMMAND --log LOG EXTRA`.
+fn audit(command: &str, log: &Path, extra: &[&str]) -> Output {
+    cccd(
+        &[&["audit", command, "--log", s(log)][..], extra].concat(),
+        None,
+    )
+}
+
 #[test]
 fn pki_sod_audit_round_trip() {
     let t = tempfile::tempdir().expect("tmp");
@@ -74,37 +108,15 @@ fn pki_sod_audit_round_trip() {
     let lds = t.path().join("lds");
     write_lds(&lds);
     ok(&cccd(
-        &[
-            "pki",
-            "init",
-            "--dir",
-            s(&pki),
-            "--country",
-            "VN",
-            "--org",
-            "Cục Cảnh sát QLHC về TTXH",
-        ],
+        &pki_init_args(s(&pki), "Cục Cảnh sát QLHC về TTXH"),
         Some(PASS),
     ));
     // The passphrase may also come from a file.
     let pf = t.path().join("pass.txt");
     std::fs::write(&pf, format!("{PASS}\n")).expect("pass");
-    ok(&cccd(
-        &[
-            "pki",
-            "issue-ds",
-            "--dir",
-            s(&pki),
-            "--passphrase-file",
-            s(&pf),
-        ],
-        None,
-    ));
-    let list: serde_json::Value = serde_json::from_str(&ok(&cccd(
-        &["pki", "list", "--dir", s(&pki), "--json"],
-        None,
-    )))
-    .expect("json");
+    let from_file = ["--passphrase-file", s(&pf)];
+    ok(&pki_cmd(&pki, "issue-ds", &from_file, None));
+    let list = ok_json(&pki_cmd(&pki, "list", &["--json"], None));
     assert_eq!(list["version"], 1);
     assert_eq!(list["document_signers"].as_array().expect("ds").len(), 1);
     assert_eq!(list["document_signers"][0]["active"], true);
@@ -112,21 +124,9 @@ fn pki_sod_audit_round_trip() {
         .as_str()
         .expect("serial")
         .to_string();
-    assert!(ok(&cccd(&["pki", "list", "--dir", s(&pki)], None)).contains(&serial));
+    assert!(ok(&pki_cmd(&pki, "list", &[], None)).contains(&serial));
 
-    let out = ok(&cccd(
-        &[
-            "sod",
-            "sign",
-            "--pki",
-            s(&pki),
-            "--lds",
-            s(&lds),
-            "--station",
-            "st-9",
-        ],
-        Some(PASS),
-    ));
+    let out = ok(&sod_sign(&pki, &lds, &["--station", "st-9"], PASS));
     assert!(out.contains("EF.SOD"), "{out}");
     let sod = lds.join("EF.SOD.bin");
     assert_eq!(std::fs::read(&sod).expect("sod")[0], 0x77);
@@ -138,30 +138,12 @@ fn pki_sod_audit_round_trip() {
     // Passive authentication.
     let csca = pki.join("csca.pem");
     let crl = pki.join("crl.der");
-    let v: serde_json::Value = serde_json::from_str(&ok(&cccd(
-        &[
-            "sod",
-            "verify",
-            "--sod",
-            s(&sod),
-            "--lds",
-            s(&lds),
-            "--csca",
-            s(&csca),
-            "--crl",
-            s(&crl),
-            "--json",
-        ],
-        None,
-    )))
-    .expect("json");
+    let all = [&with_lds_crl(&lds, &csca, &crl)[..], &["--json"]].concat();
+    let v = ok_json(&sod_verify(&sod, &all));
     assert_eq!(v["version"], 1);
     assert_eq!(v["passed"], true);
     assert!(v["checks"].as_array().expect("checks").len() > 10);
-    let human = ok(&cccd(
-        &["sod", "verify", "--sod", s(&sod), "--csca", s(&csca)],
-        None,
-    ));
+    let human = ok(&sod_verify(&sod, &["--csca", s(&csca)]));
     assert!(
         human.contains("SKIP") && human.contains("PASSED"),
         "{human}"
@@ -172,140 +154,38 @@ fn pki_sod_audit_round_trip() {
     let mut dg2 = std::fs::read(bad.join("DG2.bin")).expect("dg2");
     dg2[50] ^= 1;
     std::fs::write(bad.join("DG2.bin"), dg2).expect("write");
-    let o = cccd(
-        &[
-            "sod",
-            "verify",
-            "--sod",
-            s(&sod),
-            "--lds",
-            s(&bad),
-            "--csca",
-            s(&csca),
-        ],
-        None,
-    );
+    let o = sod_verify(&sod, &["--lds", s(&bad), "--csca", s(&csca)]);
     assert_eq!(code(&o), 1);
-    assert!(String::from_utf8_lossy(&o.stdout).contains("FAIL  dg.2.hash"));
-    // Truncated SOD: exit 1. Verification at a time before the DS existed: exit 1.
+    assert!(stdout(&o).contains("FAIL  dg.2.hash"));
     let trunc = t.path().join("trunc.bin");
     std::fs::write(&trunc, &std::fs::read(&sod).expect("sod")[..100]).expect("write");
-    assert_eq!(
-        code(&cccd(
-            &["sod", "verify", "--sod", s(&trunc), "--csca", s(&csca)],
-            None
-        )),
-        1
-    );
-    assert_eq!(
-        code(&cccd(
-            &[
-                "sod",
-                "verify",
-                "--sod",
-                s(&sod),
-                "--csca",
-                s(&csca),
-                "--at",
-                "2001-01-01"
-            ],
-            None
-        )),
-        1
-    );
-    // Usage errors exit 2.
-    assert_eq!(
-        code(&cccd(
-            &[
-                "sod",
-                "verify",
-                "--sod",
-                s(&sod),
-                "--csca",
-                s(&csca),
-                "--at",
-                "yesterday"
-            ],
-            None
-        )),
-        2
-    );
-    assert_eq!(
-        code(&cccd(
-            &[
-                "sod",
-                "verify",
-                "--sod",
-                s(&t.path().join("none")),
-                "--csca",
-                s(&csca)
-            ],
-            None
-        )),
-        2
-    );
+    let none = t.path().join("none");
+    let cases: [(&Path, &[&str], i32); 4] = [
+        // Truncated SOD: exit 1. Verification at a time before the DS existed: exit 1.
+        (&trunc, &[], 1),
+        (&sod, &["--at", "2001-01-01"], 1),
+        // Usage errors exit 2.
+        (&sod, &["--at", "yesterday"], 2),
+        (&none, &[], 2),
+    ];
+    for (file, extra, exit) in cases {
+        let args = [&["--csca", s(&csca)][..], extra].concat();
+        assert_eq!(code(&sod_verify(file, &args)), exit);
+    }
 
     // Audit: head, verify with the head, report; then tamper.
-    let head = ok(&cccd(&["audit", "head", "--log", s(&log)], None))
-        .trim()
-        .to_string();
+    let head = ok(&audit("head", &log, &[])).trim().to_string();
     assert_eq!(head.len(), 64);
-    let hj: serde_json::Value = serde_json::from_str(&ok(&cccd(
-        &["audit", "head", "--log", s(&log), "--json"],
-        None,
-    )))
-    .expect("json");
+    let hj = ok_json(&audit("head", &log, &["--json"]));
     assert_eq!(hj["head"], head.as_str());
-    assert!(
-        ok(&cccd(
-            &[
-                "audit",
-                "verify",
-                "--log",
-                s(&log),
-                "--pki",
-                s(&pki),
-                "--expect-head",
-                &head
-            ],
-            None
-        ))
-        .contains("audit log OK")
-    );
-    ok(&cccd(
-        &[
-            "sod",
-            "sign",
-            "--pki",
-            s(&pki),
-            "--lds",
-            s(&lds),
-            "--document",
-            "001234567",
-        ],
-        Some(PASS),
-    ));
-    let rep: serde_json::Value = serde_json::from_str(&ok(&cccd(
-        &["audit", "report", "--log", s(&log), "--json"],
-        None,
-    )))
-    .expect("json");
+    let verify = |extra: &[&str]| audit("verify", &log, &[&["--pki", s(&pki)][..], extra].concat());
+    assert!(ok(&verify(&["--expect-head", &head])).contains("audit log OK"));
+    ok(&sod_sign(&pki, &lds, &["--document", "001234567"], PASS));
+    let rep = ok_json(&audit("report", &log, &["--json"]));
     assert_eq!(rep["version"], 1);
     assert_eq!(rep["signatures"], 2);
     assert_eq!(rep["duplicates"]["001234567"], serde_json::json!([1, 3]));
-    let v: serde_json::Value = serde_json::from_str(&ok(&cccd(
-        &[
-            "audit",
-            "verify",
-            "--log",
-            s(&log),
-            "--pki",
-            s(&pki),
-            "--json",
-        ],
-        None,
-    )))
-    .expect("json");
+    let v = ok_json(&verify(&["--json"]));
     assert_eq!(
         (v["ok"].clone(), v["signatures"].clone()),
         (true.into(), 2.into())
@@ -316,96 +196,43 @@ fn pki_sod_audit_round_trip() {
         text.replacen("\"station\":\"st-9\"", "\"station\":\"st-8\"", 1),
     )
     .expect("write");
-    let o = cccd(
-        &["audit", "verify", "--log", s(&log), "--pki", s(&pki)],
-        None,
-    );
+    let o = verify(&[]);
     assert_eq!(code(&o), 1);
     assert!(
-        String::from_utf8_lossy(&o.stdout).contains("first bad sequence number 1"),
+        stdout(&o).contains("first bad sequence number 1"),
         "{}",
-        String::from_utf8_lossy(&o.stdout)
+        stdout(&o)
     );
     std::fs::write(&log, text).expect("restore");
 
     // Wrong passphrase: exit 2 with a clear message.
-    let o = cccd(
-        &["sod", "sign", "--pki", s(&pki), "--lds", s(&lds)],
-        Some("wrong"),
-    );
+    let o = sod_sign(&pki, &lds, &[], "wrong");
     assert_eq!(code(&o), 2);
-    assert!(
-        String::from_utf8_lossy(&o.stderr).contains("wrong passphrase"),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert!(stderr(&o).contains("wrong passphrase"), "{}", stderr(&o));
 
     // Revoke: signing refuses; PA against the new CRL fails.
-    ok(&cccd(
-        &[
-            "pki",
-            "revoke",
-            "--dir",
-            s(&pki),
-            "--serial",
-            &serial,
-            "--reason",
-            "keyCompromise",
-        ],
-        Some(PASS),
-    ));
-    let o = cccd(
-        &["sod", "sign", "--pki", s(&pki), "--lds", s(&lds)],
-        Some(PASS),
-    );
+    let revoke = |serial: &str| {
+        let args = ["--serial", serial, "--reason", "keyCompromise"];
+        pki_cmd(&pki, "revoke", &args, Some(PASS))
+    };
+    ok(&revoke(&serial));
+    let o = sod_sign(&pki, &lds, &[], PASS);
     assert_eq!(code(&o), 2);
-    assert!(String::from_utf8_lossy(&o.stderr).contains("revoked"));
+    assert!(stderr(&o).contains("revoked"));
     let crl_pem = t.path().join("crl.pem");
-    ok(&cccd(
-        &["pki", "crl", "--dir", s(&pki), "--out", s(&crl_pem)],
-        Some(PASS),
-    ));
+    ok(&pki_cmd(&pki, "crl", &["--out", s(&crl_pem)], Some(PASS)));
     assert!(
         std::fs::read_to_string(&crl_pem)
             .expect("crl")
             .starts_with("-----BEGIN X509 CRL-----")
     );
-    let o = cccd(
-        &[
-            "sod",
-            "verify",
-            "--sod",
-            s(&sod),
-            "--lds",
-            s(&lds),
-            "--csca",
-            s(&csca),
-            "--crl",
-            s(&crl_pem),
-        ],
-        None,
-    );
+    let o = sod_verify(&sod, &with_lds_crl(&lds, &csca, &crl_pem));
     assert_eq!(code(&o), 1);
-    assert!(String::from_utf8_lossy(&o.stdout).contains("FAIL  ds.revocation"));
+    assert!(stdout(&o).contains("FAIL  ds.revocation"));
     // Bad reason and unknown serial are usage errors.
-    assert_eq!(
-        code(&cccd(
-            &[
-                "pki",
-                "revoke",
-                "--dir",
-                s(&pki),
-                "--serial",
-                "01",
-                "--reason",
-                "keyCompromise"
-            ],
-            Some(PASS)
-        )),
-        2
-    );
+    assert_eq!(code(&revoke("01")), 2);
     // Not a PKI folder.
-    assert_eq!(code(&cccd(&["pki", "list", "--dir", s(t.path())], None)), 2);
+    assert_eq!(code(&pki_cmd(t.path(), "list", &[], None)), 2);
 }
 
 #[test]
@@ -422,63 +249,21 @@ fn softhsm_cli_init_sign_verify() {
     let pki = t.path().join("pki");
     let lds = t.path().join("lds");
     write_lds(&lds);
-    ok(&cccd(
-        &[
-            "pki",
-            "init",
-            "--dir",
-            s(&pki),
-            "--country",
-            "VN",
-            "--org",
-            "HSM test",
-            "--curve",
-            "p384",
-            "--pkcs11-module",
-            &module,
-            "--token-label",
-            &label,
-        ],
-        Some(&pin),
-    ));
-    ok(&cccd(&["pki", "issue-ds", "--dir", s(&pki)], Some(&pin)));
-    assert!(ok(&cccd(&["pki", "list", "--dir", s(&pki)], None)).contains("PKCS#11"));
-    ok(&cccd(
-        &["sod", "sign", "--pki", s(&pki), "--lds", s(&lds)],
-        Some(&pin),
-    ));
+    let token = ["--pkcs11-module", &module, "--token-label", &label];
+    let init = [
+        &pki_init_args(s(&pki), "HSM test")[..],
+        &["--curve", "p384"],
+        &token,
+    ]
+    .concat();
+    ok(&cccd(&init, Some(&pin)));
+    ok(&pki_cmd(&pki, "issue-ds", &[], Some(&pin)));
+    assert!(ok(&pki_cmd(&pki, "list", &[], None)).contains("PKCS#11"));
+    ok(&sod_sign(&pki, &lds, &[], &pin));
     let sod = lds.join("EF.SOD.bin");
-    ok(&cccd(
-        &[
-            "sod",
-            "verify",
-            "--sod",
-            s(&sod),
-            "--lds",
-            s(&lds),
-            "--csca",
-            s(&pki.join("csca.pem")),
-            "--crl",
-            s(&pki.join("crl.der")),
-        ],
-        None,
-    ));
-    ok(&cccd(
-        &[
-            "audit",
-            "verify",
-            "--log",
-            s(&pki.join("audit.jsonl")),
-            "--pki",
-            s(&pki),
-        ],
-        None,
-    ));
-    assert_eq!(
-        code(&cccd(
-            &["sod", "sign", "--pki", s(&pki), "--lds", s(&lds)],
-            Some("999999")
-        )),
-        2
-    );
+    let (csca, crl) = (pki.join("csca.pem"), pki.join("crl.der"));
+    ok(&sod_verify(&sod, &with_lds_crl(&lds, &csca, &crl)));
+    let log = pki.join("audit.jsonl");
+    ok(&audit("verify", &log, &["--pki", s(&pki)]));
+    assert_eq!(code(&sod_sign(&pki, &lds, &[], "999999")), 2);
 }

@@ -1,6 +1,9 @@
 //! `cccd vchip`: the virtual chip as a separate process behind real pcscd (`pcsc_` tests, reader
 //! and port from CCCD_TEST_READER / CCCD_TEST_VPCD_PORT), its chip image, hopper and tear rules.
 
+mod common;
+
+use common::{assert_error, reader_name, reader2_name, vpcd_port, vpcd_port2};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -22,27 +25,6 @@ const DOC: &str = "C03005988";
 const DOB: &str = "900101";
 const DOE: &str = "300101";
 
-fn cccd() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_cccd"))
-}
-
-fn reader_name() -> String {
-    std::env::var("CCCD_TEST_READER").unwrap_or_else(|_| "Virtual PCD 00 00".into())
-}
-
-fn vpcd_port() -> String {
-    std::env::var("CCCD_TEST_VPCD_PORT").unwrap_or_else(|_| "35963".into())
-}
-
-/// The second reader (a quality-control station next to the encoder).
-fn reader2_name() -> String {
-    std::env::var("CCCD_TEST_READER2").unwrap_or_else(|_| "Virtual PCD 00 01".into())
-}
-
-fn vpcd_port2() -> String {
-    std::env::var("CCCD_TEST_VPCD_PORT2").unwrap_or_else(|_| "35964".into())
-}
-
 /// `cccd vchip serve` in the background.
 struct Serve {
     child: Child,
@@ -50,7 +32,7 @@ struct Serve {
 
 impl Serve {
     fn start(args: &[&str]) -> Self {
-        let child = cccd()
+        let child = common::bin()
             .args(["vchip", "serve", "--json"])
             .args(args)
             .stdout(Stdio::piped())
@@ -58,6 +40,19 @@ impl Serve {
             .spawn()
             .unwrap();
         Self { child }
+    }
+
+    /// A cccd-chip card on `port` kept in the chip image `image`, with `extra` options.
+    fn cccd_chip(port: &str, image: &Path, extra: &[&str]) -> Self {
+        let args = [
+            "--profile",
+            CCCD,
+            "--port",
+            port,
+            "--image",
+            image.to_str().unwrap(),
+        ];
+        Self::start(&[&args[..], extra].concat())
     }
 
     /// SIGTERM, then the exit status and the JSON summary.
@@ -98,7 +93,7 @@ impl Drop for Serve {
 }
 
 fn info(profile: &str, image: &Path) -> serde_json::Value {
-    let out = cccd()
+    let out = common::bin()
         .args(["vchip", "info", "--json", "--profile", profile, "--image"])
         .arg(image)
         .output()
@@ -109,6 +104,15 @@ fn info(profile: &str, image: &Path) -> serde_json::Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Asserts that the cccd-chip image is still in the personalization state with `files` files;
+/// its `vchip info`.
+fn assert_in_personalization(image: &Path, files: usize) -> serde_json::Value {
+    let i = info(CCCD, image);
+    assert_eq!(i["lifecycle"], "personalization");
+    assert_eq!(i["files"].as_array().unwrap().len(), files);
+    i
 }
 
 fn wait_for_file(path: &Path) {
@@ -175,6 +179,16 @@ fn fcp_create(fid: u16, size: usize) -> Apdu {
     Apdu::new(0, 0xE0, 0, 0).with_data(reader::tlv::encode(0x62, &inner))
 }
 
+/// SELECT of an EF by its file ID (hex), no response data.
+fn select_ef(fid: &str) -> Apdu {
+    Apdu::new(0, 0xA4, 2, 0x0C).with_data(h(fid))
+}
+
+/// UPDATE BINARY of the current EF from offset 0.
+fn update(data: Vec<u8>) -> Apdu {
+    Apdu::new(0, 0xD6, 0, 0).with_data(data)
+}
+
 fn put_mrz() -> Apdu {
     let mut inner = Vec::new();
     for v in [DOC, DOB, DOE] {
@@ -200,7 +214,7 @@ fn dg2() -> Vec<u8> {
 fn personalize(t: &mut impl Exchange) -> Vec<u8> {
     for (fid, data) in [(0x011E, com()), (0x0102, dg2())] {
         assert_eq!(sw(t, &fcp_create(fid, data.len())), 0x9000);
-        assert_eq!(sw(t, &Apdu::new(0, 0xD6, 0, 0).with_data(data)), 0x9000);
+        assert_eq!(sw(t, &update(data)), 0x9000);
     }
     assert_eq!(sw(t, &put_mrz()), 0x9000);
     let key = t.transmit(&Apdu::new(0, 0x46, 0, 1).with_le(256)).unwrap();
@@ -245,29 +259,36 @@ fn read_sfi(sfi: u8) -> Apdu {
     Apdu::new(0, 0xB0, 0x80 | sfi, 0).with_le(65_536)
 }
 
-fn tmp() -> tempfile::TempDir {
-    tempfile::tempdir().unwrap()
+/// A temporary folder and the chip image path `chip.json` in it.
+fn image_dir() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let image = dir.path().join("chip.json");
+    (dir, image)
 }
 
-fn image_in(dir: &tempfile::TempDir) -> PathBuf {
-    dir.path().join("chip.json")
+/// Serves a cccd-chip card on port 9 (discard, closed here: the chip keeps retrying to reach
+/// vpcd) until its image is written, then stops: the JSON summary.
+fn serve_until_image_written(image: &Path) -> serde_json::Value {
+    let s = Serve::cccd_chip("9", image, &[]);
+    wait_for_file(image);
+    s.stop()
+}
+
+/// Asserts the status word `cmd` gets.
+fn assert_sw(t: &mut impl Exchange, cmd: &Apdu, want: u16, why: &str) {
+    assert_eq!(sw(t, cmd), want, "{why}");
+}
+
+/// `cccd vchip COMMAND --profile PROFILE EXTRA`, run to the end.
+fn vchip(command: &str, profile: &str, extra: &[&str]) -> std::process::Output {
+    common::cccd(&[&["vchip", command, "--profile", profile][..], extra].concat())
 }
 
 #[test]
 fn serve_without_a_profile_file_is_an_environment_error() {
-    let out = cccd()
-        .args([
-            "vchip",
-            "serve",
-            "--profile",
-            "/nonexistent/p.toml",
-            "--port",
-            "9",
-        ])
-        .output()
-        .unwrap();
+    let out = vchip("serve", "/nonexistent/p.toml", &["--port", "9"]);
     assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = common::stderr(&out);
     assert!(
         err.contains("error:") && err.contains("/nonexistent/p.toml"),
         "{err}"
@@ -276,28 +297,14 @@ fn serve_without_a_profile_file_is_an_environment_error() {
 
 #[test]
 fn serve_rejects_tear_after_zero_as_usage() {
-    let out = cccd()
-        .args(["vchip", "serve", "--profile", CCCD, "--tear-after", "0"])
-        .output()
-        .unwrap();
+    let out = vchip("serve", CCCD, &["--tear-after", "0"]);
     assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]
 fn serve_writes_a_blank_image_with_mode_0600_and_stops_on_sigterm() {
-    let dir = tmp();
-    let image = image_in(&dir);
-    // Port 9 (discard) is closed here: the chip keeps retrying to reach vpcd.
-    let s = Serve::start(&[
-        "--profile",
-        CCCD,
-        "--port",
-        "9",
-        "--image",
-        image.to_str().unwrap(),
-    ]);
-    wait_for_file(&image);
-    let summary = s.stop();
+    let (_dir, image) = image_dir();
+    let summary = serve_until_image_written(&image);
     assert_eq!(summary["version"], 1);
     assert_eq!(summary["cards"], 1);
     assert_eq!(summary["apdus"], 0);
@@ -306,50 +313,21 @@ fn serve_writes_a_blank_image_with_mode_0600_and_stops_on_sigterm() {
         std::fs::metadata(&image).unwrap().permissions().mode() & 0o777,
         0o600
     );
-    let i = info(CCCD, &image);
+    let i = assert_in_personalization(&image, 0);
     assert_eq!(i["version"], 1);
-    assert_eq!(i["lifecycle"], "personalization");
-    assert_eq!(i["files"].as_array().unwrap().len(), 0);
     assert_eq!(i["aa_ec_public"], serde_json::Value::Null);
 }
 
 #[test]
 fn info_refuses_an_image_of_another_profile_or_garbage() {
-    let dir = tmp();
-    let image = image_in(&dir);
-    let s = Serve::start(&[
-        "--profile",
-        CCCD,
-        "--port",
-        "9",
-        "--image",
-        image.to_str().unwrap(),
-    ]);
-    wait_for_file(&image);
-    s.stop();
-    let out = cccd()
-        .args(["vchip", "info", "--profile", JMRTD, "--image"])
-        .arg(&image)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("made for profile"));
+    let (_dir, image) = image_dir();
+    serve_until_image_written(&image);
+    let image_s = image.to_str().unwrap();
+    let out = vchip("info", JMRTD, &["--image", image_s]);
+    assert_error(&out, 2, "made for profile");
     std::fs::write(&image, b"not json").unwrap();
-    let out = cccd()
-        .args([
-            "vchip",
-            "serve",
-            "--profile",
-            CCCD,
-            "--port",
-            "9",
-            "--image",
-        ])
-        .arg(&image)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not a chip image"));
+    let out = vchip("serve", CCCD, &["--port", "9", "--image", image_s]);
+    assert_error(&out, 2, "not a chip image");
 }
 
 /// A card personalized through one `cccd vchip serve` process (the encoder) is inspected through
@@ -358,18 +336,8 @@ fn info_refuses_an_image_of_another_profile_or_garbage() {
 fn pcsc_vchip_image_carries_a_card_across_processes() {
     // A card left by an earlier test (this or another binary) must be gone first.
     wait_for_empty_reader();
-    let dir = tmp();
-    let image = image_in(&dir);
-    let port = vpcd_port();
-    let args = [
-        "--profile",
-        CCCD,
-        "--port",
-        &port,
-        "--image",
-        image.to_str().unwrap(),
-    ];
-    let first = Serve::start(&args);
+    let (_dir, image) = image_dir();
+    let first = Serve::cccd_chip(&vpcd_port(), &image, &[]);
     let mut t = connect();
     let aa_public = personalize(&mut t);
     drop(t);
@@ -381,26 +349,10 @@ fn pcsc_vchip_image_carries_a_card_across_processes() {
     assert_eq!(i["aa_ec_public"], hex::encode_upper(&aa_public));
 
     // The card moves to the quality-control reader: another process, another slot.
-    let port2 = vpcd_port2();
-    let second = Serve::start(&[
-        "--profile",
-        CCCD,
-        "--port",
-        &port2,
-        "--image",
-        image.to_str().unwrap(),
-    ]);
+    let second = Serve::cccd_chip(&vpcd_port2(), &image, &[]);
     let mut t = connect_on(&reader2_name());
-    assert_eq!(
-        sw(&mut t, &read_sfi(0x1E)),
-        0x6982,
-        "locked: reading needs BAC"
-    );
-    assert_eq!(
-        sw(&mut t, &fcp_create(0x0101, 5)),
-        0x6985,
-        "locked: no perso"
-    );
+    assert_sw(&mut t, &read_sfi(0x1E), 0x6982, "locked: reading needs BAC");
+    assert_sw(&mut t, &fcp_create(0x0101, 5), 0x6985, "locked: no perso");
     let mut sm = bac(&mut t);
     assert_eq!(secure(&mut t, &mut sm, &read_sfi(0x1E)).data, com());
     assert_eq!(secure(&mut t, &mut sm, &read_sfi(0x02)).data, dg2());
@@ -424,19 +376,8 @@ fn pcsc_vchip_image_carries_a_card_across_processes() {
 fn pcsc_vchip_blanks_feed_a_fresh_card_after_a_finished_one() {
     // A card left by an earlier test (this or another binary) must be gone first.
     wait_for_empty_reader();
-    let dir = tmp();
-    let image = image_in(&dir);
-    let port = vpcd_port();
-    let s = Serve::start(&[
-        "--profile",
-        CCCD,
-        "--port",
-        &port,
-        "--image",
-        image.to_str().unwrap(),
-        "--blanks",
-        "1",
-    ]);
+    let (dir, image) = image_dir();
+    let s = Serve::cccd_chip(&vpcd_port(), &image, &["--blanks", "1"]);
     let mut t = connect();
     personalize(&mut t);
     let mut sm = bac(&mut t);
@@ -446,16 +387,9 @@ fn pcsc_vchip_blanks_feed_a_fresh_card_after_a_finished_one() {
     let kept = dir.path().join("chip.json.card1");
     wait_for_file(&kept);
     let mut t = connect();
-    assert_eq!(
-        sw(&mut t, &Apdu::new(0, 0xA4, 2, 0x0C).with_data(h("011E"))),
-        0x6A82,
-        "blank"
-    );
-    assert_eq!(
-        sw(&mut t, &fcp_create(0x011E, 4)),
-        0x9000,
-        "personalization state"
-    );
+    assert_sw(&mut t, &select_ef("011E"), 0x6A82, "blank");
+    let create = fcp_create(0x011E, 4);
+    assert_sw(&mut t, &create, 0x9000, "personalization state");
     drop(t);
     let summary = s.stop();
     assert_eq!(
@@ -463,9 +397,7 @@ fn pcsc_vchip_blanks_feed_a_fresh_card_after_a_finished_one() {
         (Some(2), Some(1))
     );
     assert_eq!(info(CCCD, &kept)["lifecycle"], "operational");
-    let now = info(CCCD, &image);
-    assert_eq!(now["lifecycle"], "personalization");
-    assert_eq!(now["files"].as_array().unwrap().len(), 1);
+    assert_in_personalization(&image, 1);
     wait_for_empty_reader();
 }
 
@@ -474,47 +406,25 @@ fn pcsc_vchip_blanks_feed_a_fresh_card_after_a_finished_one() {
 fn pcsc_vchip_tear_after_keeps_what_was_written() {
     // A card left by an earlier test (this or another binary) must be gone first.
     wait_for_empty_reader();
-    let dir = tmp();
-    let image = image_in(&dir);
-    let port = vpcd_port();
-    let s = Serve::start(&[
-        "--profile",
-        CCCD,
-        "--port",
-        &port,
-        "--image",
-        image.to_str().unwrap(),
-        "--tear-after",
-        "4",
-    ]);
+    let (_dir, image) = image_dir();
+    let s = Serve::cccd_chip(&vpcd_port(), &image, &["--tear-after", "4"]);
     let mut t = connect(); // APDU 1: SELECT AID
     assert_eq!(sw(&mut t, &fcp_create(0x011E, com().len())), 0x9000); // 2
-    assert_eq!(
-        sw(&mut t, &Apdu::new(0, 0xD6, 0, 0).with_data(com())),
-        0x9000
-    ); // 3
+    assert_eq!(sw(&mut t, &update(com())), 0x9000); // 3
     assert!(
         t.transmit(&fcp_create(0x0101, 5)).is_err(),
         "APDU 4 is torn"
     ); // 4
     drop(t);
     let mut t = connect();
-    assert_eq!(
-        sw(&mut t, &Apdu::new(0, 0xA4, 2, 0x0C).with_data(h("0101"))),
-        0x6A82
-    );
+    assert_eq!(sw(&mut t, &select_ef("0101")), 0x6A82);
     let r = t.transmit(&read_sfi(0x1E)).unwrap();
     assert_eq!((r.sw, r.data), (0x9000, com()), "written before the tear");
-    assert_eq!(
-        sw(&mut t, &fcp_create(0x0101, 5)),
-        0x9000,
-        "the card is not torn twice"
-    );
+    let create = fcp_create(0x0101, 5);
+    assert_sw(&mut t, &create, 0x9000, "the card is not torn twice");
     drop(t);
     let summary = s.stop();
     wait_for_empty_reader();
     assert_eq!(summary["torn"], 1);
-    let i = info(CCCD, &image);
-    assert_eq!(i["lifecycle"], "personalization");
-    assert_eq!(i["files"].as_array().unwrap().len(), 2);
+    assert_in_personalization(&image, 2);
 }

@@ -2,7 +2,7 @@
 //! connection mid-job and reopening), and reconciliation with the audit log.
 
 use issuance::journal::{
-    AuditEntryRef, JobState, Journal, MAX_ATTEMPTS, SignatureRef, SqliteJournal,
+    AuditEntryRef, Job, JobState, Journal, MAX_ATTEMPTS, SignatureRef, SqliteJournal,
 };
 use issuance::reconcile::reconcile;
 use std::collections::HashSet;
@@ -48,6 +48,46 @@ fn open(dir: &Path) -> SqliteJournal {
     SqliteJournal::open(&dir.join("station.db")).unwrap()
 }
 
+/// A journal in a new folder with a batch "b" of `n` records queued: the folder, the journal
+/// and the IDs.
+fn queued(n: usize) -> (tempfile::TempDir, SqliteJournal, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let j = open(dir.path());
+    let all = ids(n);
+    j.enqueue("b", &all).unwrap();
+    (dir, j, all)
+}
+
+/// The next job, for encoder "e" of this station (there must be one).
+fn claim(j: &SqliteJournal) -> Job {
+    j.claim(STATION, "e", None).unwrap().unwrap()
+}
+
+/// Runs `sql` on the journal file through a connection of its own, then closes it: a
+/// transaction left open dies with it, like a writer killed mid-way.
+fn raw_sql(path: &Path, sql: &str) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch(sql).unwrap();
+}
+
+/// The station enqueues `batch`, claims one job and takes it to `stop_at` (claimed, or signed as
+/// audit entry 1 and on to written or verified), then dies: the connection is dropped without
+/// a word. The job's ID.
+fn crash_at(dir: &Path, batch: &[String], stop_at: JobState) -> i64 {
+    let j = open(dir);
+    j.enqueue("b", batch).unwrap();
+    let job = claim(&j);
+    if stop_at >= JobState::Signed {
+        j.record_signature(job.id, &sig(1, &job.id_number)).unwrap();
+    }
+    for st in [JobState::Written, JobState::Verified] {
+        if st <= stop_at {
+            j.advance(job.id, st, None).unwrap();
+        }
+    }
+    job.id
+}
+
 #[test]
 fn happy_path_issues_every_job_once_and_reconciles() {
     let dir = tempfile::tempdir().unwrap();
@@ -78,11 +118,9 @@ fn happy_path_issues_every_job_once_and_reconciles() {
 
 #[test]
 fn transitions_out_of_order_are_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let j = open(dir.path());
-    let id = &ids(1)[0];
-    j.enqueue("b", std::slice::from_ref(id)).unwrap();
-    let job = j.claim(STATION, "e", None).unwrap().unwrap();
+    let (_dir, j, all) = queued(1);
+    let id = &all[0];
+    let job = claim(&j);
     // claimed → written skips signing.
     let err = j.advance(job.id, JobState::Written, None).unwrap_err();
     assert!(
@@ -108,16 +146,13 @@ fn transitions_out_of_order_are_refused() {
 
 #[test]
 fn rejected_and_released_jobs() {
-    let dir = tempfile::tempdir().unwrap();
-    let j = open(dir.path());
-    let all = ids(2);
-    j.enqueue("b", &all).unwrap();
-    let a = j.claim(STATION, "e", None).unwrap().unwrap();
+    let (_dir, j, all) = queued(2);
+    let a = claim(&j);
     j.reject(a.id, "date_of_birth: in the future").unwrap();
     let got = j.job(a.id).unwrap();
     assert_eq!(got.state, JobState::Rejected);
     assert_eq!(got.reason.as_deref(), Some("date_of_birth: in the future"));
-    let b = j.claim(STATION, "e", None).unwrap().unwrap();
+    let b = claim(&j);
     j.release(b.id, "encoder gone").unwrap();
     let again = j.claim(STATION, "e2", None).unwrap().unwrap();
     assert_eq!(again.id, b.id, "a released job is claimed again");
@@ -129,23 +164,21 @@ fn rejected_and_released_jobs() {
 
 #[test]
 fn spoiled_chip_requeues_the_record_until_max_attempts() {
-    let dir = tempfile::tempdir().unwrap();
-    let j = open(dir.path());
-    let id = ids(1).remove(0);
-    j.enqueue("b", std::slice::from_ref(&id)).unwrap();
+    let (_dir, j, all) = queued(1);
+    let id = &all[0];
     let mut log = Vec::new();
     for attempt in 1..=MAX_ATTEMPTS {
-        let job = j.claim(STATION, "e", None).unwrap().unwrap();
+        let job = claim(&j);
         assert_eq!(job.attempt, attempt);
         let seq = u64::from(attempt);
-        j.record_signature(job.id, &sig(seq, &id)).unwrap();
-        log.push(entry(seq, &id));
+        j.record_signature(job.id, &sig(seq, id)).unwrap();
+        log.push(entry(seq, id));
         j.advance(job.id, JobState::Written, None).unwrap();
         let next = j.spoil(job.id, "read-back mismatch").unwrap();
         assert_eq!(next.is_some(), attempt < MAX_ATTEMPTS);
     }
     assert!(j.claim(STATION, "e", None).unwrap().is_none());
-    let jobs = j.jobs_for(&id).unwrap();
+    let jobs = j.jobs_for(id).unwrap();
     assert_eq!(jobs.len() as u32, MAX_ATTEMPTS + 1);
     let last = jobs.last().unwrap();
     assert_eq!(last.state, JobState::Rejected);
@@ -200,13 +233,8 @@ fn concurrent_claims_never_hand_out_a_job_twice() {
 #[test]
 fn crash_while_claimed_releases_the_job() {
     let dir = tempfile::tempdir().unwrap();
-    let all = ids(3);
-    {
-        let j = open(dir.path());
-        j.enqueue("b", &all).unwrap();
-        j.claim(STATION, "e", None).unwrap().unwrap();
-        // Dropped here: the process died while the job was claimed.
-    }
+    // The process died while the job was claimed.
+    crash_at(dir.path(), &ids(3), JobState::Claimed);
     let j = open(dir.path());
     // Another station's recovery does not touch our jobs.
     assert_eq!(j.recover("other").unwrap(), Default::default());
@@ -221,17 +249,7 @@ fn crash_between_signed_and_verified_spoils_the_chip_and_redoes_the_record() {
     for stop_at in [JobState::Signed, JobState::Written] {
         let dir = tempfile::tempdir().unwrap();
         let id = ids(1).remove(0);
-        let first;
-        {
-            let j = open(dir.path());
-            j.enqueue("b", std::slice::from_ref(&id)).unwrap();
-            let job = j.claim(STATION, "e", None).unwrap().unwrap();
-            first = job.id;
-            j.record_signature(job.id, &sig(1, &id)).unwrap();
-            if stop_at == JobState::Written {
-                j.advance(job.id, JobState::Written, None).unwrap();
-            }
-        }
+        let first = crash_at(dir.path(), std::slice::from_ref(&id), stop_at);
         let j = open(dir.path());
         let rec = j.recover(STATION).unwrap();
         assert_eq!(rec.spoiled.len(), 1, "{stop_at}");
@@ -241,7 +259,7 @@ fn crash_between_signed_and_verified_spoils_the_chip_and_redoes_the_record() {
         assert_eq!(old.state, JobState::Spoiled);
         assert!(old.reason.unwrap().contains(stop_at.as_str()));
         // The record is redone on a fresh chip with a new signature.
-        let job = j.claim(STATION, "e", None).unwrap().unwrap();
+        let job = claim(&j);
         assert_eq!(Some(job.id), new);
         assert_eq!(job.attempt, 2);
         finish(&j, job.id, 2, &id);
@@ -257,16 +275,7 @@ fn crash_between_signed_and_verified_spoils_the_chip_and_redoes_the_record() {
 fn crash_after_verified_finishes_the_job_on_the_same_chip() {
     let dir = tempfile::tempdir().unwrap();
     let id = ids(1).remove(0);
-    let first;
-    {
-        let j = open(dir.path());
-        j.enqueue("b", std::slice::from_ref(&id)).unwrap();
-        let job = j.claim(STATION, "e", None).unwrap().unwrap();
-        first = job.id;
-        j.record_signature(job.id, &sig(1, &id)).unwrap();
-        j.advance(job.id, JobState::Written, None).unwrap();
-        j.advance(job.id, JobState::Verified, None).unwrap();
-    }
+    let first = crash_at(dir.path(), std::slice::from_ref(&id), JobState::Verified);
     let j = open(dir.path());
     let rec = j.recover(STATION).unwrap();
     assert_eq!(rec.to_finish, vec![first]);
@@ -285,15 +294,11 @@ fn uncommitted_transaction_is_rolled_back_on_crash() {
         let j = SqliteJournal::open(&path).unwrap();
         j.enqueue("b", std::slice::from_ref(&id)).unwrap();
     }
-    {
-        // A writer that dies inside its transaction: half a state change must not survive.
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch(
-            "BEGIN IMMEDIATE; UPDATE jobs SET state = 'signed', audit_seq = 7 WHERE id = 1;",
-        )
-        .unwrap();
-        drop(conn);
-    }
+    // A writer that dies inside its transaction: half a state change must not survive.
+    raw_sql(
+        &path,
+        "BEGIN IMMEDIATE; UPDATE jobs SET state = 'signed', audit_seq = 7 WHERE id = 1;",
+    );
     let j = SqliteJournal::open(&path).unwrap();
     assert_eq!(j.job(1).unwrap().state, JobState::Pending);
     assert!(j.job(1).unwrap().signature.is_none());
@@ -303,13 +308,9 @@ fn uncommitted_transaction_is_rolled_back_on_crash() {
 fn orphan_audit_entry_after_crash_gets_an_outcome() {
     let dir = tempfile::tempdir().unwrap();
     let all = ids(2);
-    {
-        let j = open(dir.path());
-        j.enqueue("b", &all).unwrap();
-        // The SOD was signed and the audit entry made durable, then the process died before the
-        // journal recorded the signature.
-        j.claim(STATION, "e", None).unwrap().unwrap();
-    }
+    // The SOD was signed and the audit entry made durable, then the process died before the
+    // journal recorded the signature.
+    crash_at(dir.path(), &all, JobState::Claimed);
     let j = open(dir.path());
     let log = vec![entry(1, &all[0]), entry(99, "001099000000")];
     let unmatched = j.adopt_orphan_signatures(&log).unwrap();
@@ -334,15 +335,12 @@ fn orphan_audit_entry_after_crash_gets_an_outcome() {
 
 #[test]
 fn reconciliation_names_every_kind_of_problem() {
-    let dir = tempfile::tempdir().unwrap();
-    let j = open(dir.path());
-    let all = ids(3);
-    j.enqueue("b", &all).unwrap();
-    let a = j.claim(STATION, "e", None).unwrap().unwrap();
+    let (_dir, j, _) = queued(3);
+    let a = claim(&j);
     finish(&j, a.id, 1, &a.id_number);
-    let b = j.claim(STATION, "e", None).unwrap().unwrap();
+    let b = claim(&j);
     j.record_signature(b.id, &sig(2, &b.id_number)).unwrap();
-    let c = j.claim(STATION, "e", None).unwrap().unwrap();
+    let c = claim(&j);
     finish(&j, c.id, 3, &c.id_number);
     let mut bad = entry(1, &a.id_number);
     bad.sod_sha256 = "ff".repeat(32);
@@ -354,16 +352,14 @@ fn reconciliation_names_every_kind_of_problem() {
     assert_eq!(r.unknown_to_journal.len(), 1);
     assert_eq!(r.missing_from_log.len(), 1);
     let problems = r.problems().join("\n");
-    assert!(problems.contains("audit entry 1"), "{problems}");
-    assert!(
-        problems.contains("no outcome yet, job is signed"),
-        "{problems}"
-    );
-    assert!(
-        problems.contains("audit entry 4 (document 099000000): not in the journal"),
-        "{problems}"
-    );
-    assert!(problems.contains("audit entry 3"), "{problems}");
+    for expected in [
+        "audit entry 1",
+        "no outcome yet, job is signed",
+        "audit entry 4 (document 099000000): not in the journal",
+        "audit entry 3",
+    ] {
+        assert!(problems.contains(expected), "{problems}");
+    }
 }
 
 #[test]
@@ -371,13 +367,10 @@ fn a_file_from_a_newer_cccd_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("station.db");
     drop(SqliteJournal::open(&path).unwrap());
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute(
+    raw_sql(
+        &path,
         "UPDATE meta SET value = '9' WHERE key = 'journal_schema'",
-        [],
-    )
-    .unwrap();
-    drop(conn);
+    );
     let err = SqliteJournal::open(&path).unwrap_err();
     assert!(err.to_string().contains("journal_schema is 9"), "{err}");
 }

@@ -84,6 +84,21 @@ fn station(records: usize, profile: &str, print: bool) -> Station {
     }
 }
 
+/// An in-process encoder of the station's profile with `blanks` cards.
+fn encoder(st: &Station, name: &str, blanks: u64) -> Box<dyn Encoder> {
+    Box::new(InProcessEncoder::new(name, Arc::clone(&st.profile), blanks))
+}
+
+/// Runs the pipeline on `ctx` (prepared) with the encoder "enc" of 10 cards.
+fn run_prepared(
+    rt: &tokio::runtime::Runtime,
+    st: &Station,
+    ctx: Arc<Context>,
+) -> issuance::Result<pipeline::Summary> {
+    rt.block_on(pipeline::run(ctx, vec![encoder(st, "enc", 10)]))
+}
+
+/// Prepares every registry record and runs the pipeline with `encoders`.
 fn run(st: &Station, encoders: Vec<Box<dyn Encoder>>) -> pipeline::Summary {
     let ids = st.ctx.registry.ids().unwrap();
     pipeline::prepare(&st.ctx, &st.pki.audit_path, &ids).unwrap();
@@ -100,11 +115,10 @@ fn clean(st: &Station) -> issuance::reconcile::Reconciliation {
 #[test]
 fn batch_on_two_encoders_issues_every_record_and_reconciles() {
     let st = station(6, "cccd-chip", true);
-    let encs: Vec<Box<dyn Encoder>> = vec![
-        Box::new(InProcessEncoder::new("enc-a", Arc::clone(&st.profile), 10)),
-        Box::new(InProcessEncoder::new("enc-b", Arc::clone(&st.profile), 10)),
-    ];
-    let s = run(&st, encs);
+    let s = run(
+        &st,
+        vec![encoder(&st, "enc-a", 10), encoder(&st, "enc-b", 10)],
+    );
     assert_eq!(
         (s.issued, s.rejected, s.spoiled),
         (6, 0, 0),
@@ -138,28 +152,14 @@ fn batch_on_two_encoders_issues_every_record_and_reconciles() {
         assert!(s.stages.contains_key(stage), "{stage} timed");
     }
     // A second run finds nothing to do: no record is issued twice.
-    let again = run(
-        &st,
-        vec![Box::new(InProcessEncoder::new(
-            "enc-a",
-            Arc::clone(&st.profile),
-            10,
-        ))],
-    );
+    let again = run(&st, vec![encoder(&st, "enc-a", 10)]);
     assert_eq!(again.issued, 0);
 }
 
 #[test]
 fn jmrtd_profile_cards_are_issued_too() {
     let st = station(2, "jmrtd-applet", false);
-    let s = run(
-        &st,
-        vec![Box::new(InProcessEncoder::new(
-            "enc",
-            Arc::clone(&st.profile),
-            5,
-        ))],
-    );
+    let s = run(&st, vec![encoder(&st, "enc", 5)]);
     assert_eq!(s.issued, 2, "{:#?}", s.outcomes);
     assert!(clean(&st).is_clean());
 }
@@ -207,16 +207,7 @@ fn bad_records_are_rejected_with_their_reason_and_the_rest_issued() {
     all.push("001099000000".into()); // not in the registry
     pipeline::prepare(&st.ctx, &st.pki.audit_path, &all).unwrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let s = rt
-        .block_on(pipeline::run(
-            Arc::clone(&st.ctx),
-            vec![Box::new(InProcessEncoder::new(
-                "enc",
-                Arc::clone(&st.profile),
-                10,
-            ))],
-        ))
-        .unwrap();
+    let s = run_prepared(&rt, &st, Arc::clone(&st.ctx)).unwrap();
     assert_eq!((s.issued, s.rejected), (2, 2), "{:#?}", s.outcomes);
     let reason = |id: &str| {
         s.outcomes
@@ -237,14 +228,7 @@ fn bad_records_are_rejected_with_their_reason_and_the_rest_issued() {
 #[test]
 fn an_empty_hopper_stops_the_encoder_and_leaves_jobs_pending() {
     let st = station(3, "cccd-chip", false);
-    let s = run(
-        &st,
-        vec![Box::new(InProcessEncoder::new(
-            "enc",
-            Arc::clone(&st.profile),
-            1,
-        ))],
-    );
+    let s = run(&st, vec![encoder(&st, "enc", 1)]);
     assert_eq!(s.issued, 1);
     assert_eq!(s.pending_left, 2);
     let stopped = s.encoders[0].stopped.as_deref().unwrap();
@@ -313,16 +297,7 @@ fn a_crash_between_audit_entry_and_journal_is_resumed_without_double_issue() {
         observer: Arc::new(|_| {}),
     });
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let err = rt
-        .block_on(pipeline::run(
-            crashing,
-            vec![Box::new(InProcessEncoder::new(
-                "enc",
-                Arc::clone(&st.profile),
-                10,
-            ))],
-        ))
-        .unwrap_err();
+    let err = run_prepared(&rt, &st, crashing).unwrap_err();
     assert!(err.to_string().contains("panicked"), "{err}");
     // Before recovery the log holds a signature the journal does not know.
     let r = clean(&st);
@@ -330,16 +305,7 @@ fn a_crash_between_audit_entry_and_journal_is_resumed_without_double_issue() {
     // The restart: adopt the orphan (spoiled), release the claimed job, finish the batch.
     let prepared = pipeline::prepare(&st.ctx, &st.pki.audit_path, &[]).unwrap();
     assert_eq!(prepared.adopted, 1);
-    let s = rt
-        .block_on(pipeline::run(
-            Arc::clone(&st.ctx),
-            vec![Box::new(InProcessEncoder::new(
-                "enc",
-                Arc::clone(&st.profile),
-                10,
-            ))],
-        ))
-        .unwrap();
+    let s = run_prepared(&rt, &st, Arc::clone(&st.ctx)).unwrap();
     assert_eq!(s.issued, 3, "{:#?}", s.outcomes);
     let r = clean(&st);
     assert!(r.is_clean(), "{:?}", r.problems());

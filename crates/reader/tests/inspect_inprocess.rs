@@ -7,16 +7,29 @@ use common::{PROFILES, files, profile, secrets};
 use reader::Command;
 use reader::bac::MrzInfo;
 use reader::files::Ef;
-use reader::inspect::{AaPolicy, InspectOptions, inspect};
+use reader::inspect::{AaPolicy, InspectOptions, Inspection, inspect};
 use reader::perso::Personalization;
+use reader::profile::Profile;
 use reader::transport::{Transmit, Transport};
 use sign::pa::Status;
 use std::sync::Arc;
 use vchip::{Chip, InProcess};
 
-fn personalized(name: &str, dg2_len: usize) -> (InProcess, reader::files::LdsFiles) {
+/// A blank chip of the profile `name` in process.
+fn blank(name: &str) -> (Profile, InProcess) {
     let p = profile(name);
-    let mut card = InProcess::new(Chip::blank(Arc::new(p.clone())));
+    let card = InProcess::new(Chip::blank(Arc::new(p.clone())));
+    (p, card)
+}
+
+/// Inspects the card with BAC and the test MRZ.
+fn read_with_bac(card: &mut InProcess) -> Inspection {
+    inspect(card, &InspectOptions::bac(&secrets().mrz)).unwrap()
+}
+
+/// A chip of the profile `name` personalized with the test files (DG2 of `dg2_len` bytes).
+fn personalized(name: &str, dg2_len: usize) -> (InProcess, reader::files::LdsFiles) {
+    let (p, mut card) = blank(name);
     let perso = Personalization::begin(&mut card, &p, &secrets()).unwrap();
     let f = files(&p, perso.chip_keys(), dg2_len);
     perso.write(&f).unwrap();
@@ -51,7 +64,7 @@ fn bac_read_every_file_and_active_authentication() {
         } else {
             "RSA-1024"
         };
-        let got = inspect(&mut card, &InspectOptions::bac(&secrets().mrz)).unwrap();
+        let got = read_with_bac(&mut card);
         assert_eq!(got.report.aa_key.as_deref(), Some(expect));
     }
 }
@@ -74,12 +87,7 @@ fn wrong_mrz_fails_cleanly() {
         assert!(c.detail.contains("wrong MRZ"), "{}", c.detail);
         // the chip still works with the right MRZ afterwards
         card.reset().unwrap();
-        assert!(
-            inspect(&mut card, &InspectOptions::bac(&secrets().mrz))
-                .unwrap()
-                .report
-                .passed()
-        );
+        assert!(read_with_bac(&mut card).report.passed());
     }
 }
 
@@ -119,8 +127,7 @@ fn reading_without_bac_is_refused_after_lock() {
 #[test]
 fn a_missing_data_group_fails_its_check() {
     // EF.COM lists DG15 but the JMRTD file set here has no DG15 when AA is off: build one by hand
-    let p = profile("cccd-chip");
-    let mut card = InProcess::new(Chip::blank(Arc::new(p.clone())));
+    let (p, mut card) = blank("cccd-chip");
     let perso = Personalization::begin(&mut card, &p, &secrets()).unwrap();
     let mut f = files(&p, perso.chip_keys(), 1000);
     // EF.COM lists DG3 too, which is never written
@@ -129,7 +136,7 @@ fn a_missing_data_group_fails_its_check() {
         hex::decode("60165F0104303130375F36063034303030305C046175636F").unwrap(),
     );
     perso.write(&f).unwrap();
-    let got = inspect(&mut card, &InspectOptions::bac(&secrets().mrz)).unwrap();
+    let got = read_with_bac(&mut card);
     assert_eq!(got.report.check("file.DG3").unwrap().status, Status::Fail);
     assert!(!got.report.passed());
 }

@@ -6,75 +6,39 @@
 //! fail (not skip) without pcscd.
 
 mod common;
+#[path = "../../vchip/tests/pcsc_support/vpcd.rs"]
+mod vpcd;
 
 use common::{PROFILES, files, profile, secrets};
 use reader::Command;
 use reader::Transport;
 use reader::bac::MrzInfo;
 use reader::files::Ef;
-use reader::inspect::{AaPolicy, InspectOptions, inspect};
+use reader::inspect::{AaPolicy, InspectOptions, Inspection, inspect};
 use reader::pcsc::{PcscTransport, list_readers};
 use reader::perso::Personalization;
 use reader::script;
 use reader::transport::Transmit;
 use sign::pa::Status;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread::JoinHandle;
 use std::time::Duration;
-use vchip::{ServeOptions, ServeReport};
-
-fn reader_name() -> String {
-    std::env::var("CCCD_TEST_READER").unwrap_or_else(|_| "Virtual PCD 00 00".into())
-}
-
-fn vpcd_port() -> u16 {
-    std::env::var("CCCD_TEST_VPCD_PORT")
-        .ok()
-        .map(|p| p.parse().expect("CCCD_TEST_VPCD_PORT"))
-        .unwrap_or(35963)
-}
+use vchip::ServeOptions;
+use vpcd::{Server, reader_name};
 
 const WAIT: Duration = Duration::from_secs(10);
 
-/// The vchip card server in a thread; the card leaves the reader when it stops.
-struct Server {
-    stop: Arc<AtomicBool>,
-    handle: Option<JoinHandle<ServeReport>>,
+/// A card of the profile `name` served with `blanks` more behind it, from a thread.
+fn serve(name: &str, blanks: u32) -> Server {
+    let opts = ServeOptions {
+        blanks,
+        ..vpcd::opts()
+    };
+    Server::start(Arc::new(profile(name)), opts)
 }
 
-impl Server {
-    fn start(profile_name: &str, blanks: u32) -> Server {
-        let p = Arc::new(profile(profile_name));
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = stop.clone();
-        let opts = ServeOptions {
-            port: vpcd_port(),
-            blanks,
-            ..Default::default()
-        };
-        let handle = std::thread::spawn(move || {
-            vchip::serve(p, &opts, &flag, &mut |_| {}).expect("vchip serve")
-        });
-        Server {
-            stop,
-            handle: Some(handle),
-        }
-    }
-
-    fn stop(mut self) -> ServeReport {
-        self.stop.store(true, Ordering::SeqCst);
-        self.handle.take().unwrap().join().unwrap()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        if let Some(h) = self.handle.take() {
-            let _ = h.join();
-        }
-    }
+/// Inspects the card with BAC and the test MRZ.
+fn read_with_bac(card: &mut PcscTransport) -> Inspection {
+    inspect(card, &InspectOptions::bac(&secrets().mrz)).unwrap()
 }
 
 /// Waits until the reader is empty (the previous test's card is gone).
@@ -97,7 +61,7 @@ fn empty_reader() {
 fn pcsc_both_profiles_write_lock_read_back_with_bac() {
     for name in PROFILES {
         empty_reader();
-        let server = Server::start(name, 0);
+        let server = serve(name, 0);
         let p = profile(name);
         let mut card = PcscTransport::wait_for_card(&reader_name(), WAIT).unwrap();
         assert_eq!(card.atr(), p.atr, "{name}: the profile's ATR");
@@ -154,12 +118,7 @@ fn pcsc_both_profiles_write_lock_read_back_with_bac() {
         assert!(!bad.report.passed());
         assert!(bad.files.keys().all(|ef| *ef == Ef::CardAccess), "{name}");
         card.reset().unwrap();
-        assert!(
-            inspect(&mut card, &InspectOptions::bac(&secrets().mrz))
-                .unwrap()
-                .report
-                .passed()
-        );
+        assert!(read_with_bac(&mut card).report.passed());
 
         drop(card);
         server.stop();
@@ -170,7 +129,7 @@ fn pcsc_both_profiles_write_lock_read_back_with_bac() {
 fn pcsc_apdu_scripts_through_pcscd() {
     for name in PROFILES {
         empty_reader();
-        let server = Server::start(name, 0);
+        let server = serve(name, 0);
         let mut card = PcscTransport::wait_for_card(&reader_name(), WAIT).unwrap();
         let text = std::fs::read_to_string(format!(
             "{}/tests/scripts/{name}.apdu",
@@ -201,7 +160,7 @@ fn pcsc_readers_waiting_and_the_next_card_from_a_hopper() {
     assert!(e.to_string().contains("No Such Reader 99"), "{e}");
 
     // a hopper with one blank after the first card: personalize, read, next card, again
-    let server = Server::start("cccd-chip", 1);
+    let server = serve("cccd-chip", 1);
     let p = profile("cccd-chip");
     let mut card = PcscTransport::wait_for_card(&name, WAIT).unwrap();
     let listed = list_readers().unwrap();
@@ -217,7 +176,7 @@ fn pcsc_readers_waiting_and_the_next_card_from_a_hopper() {
         let perso = Personalization::begin(&mut card, &p, &secrets()).unwrap();
         let f = files(&p, perso.chip_keys(), 2000);
         perso.write(&f).unwrap();
-        let got = inspect(&mut card, &InspectOptions::bac(&secrets().mrz)).unwrap();
+        let got = read_with_bac(&mut card);
         assert_eq!(got.files, f, "card {round}");
     }
     drop(card);
@@ -228,18 +187,12 @@ fn pcsc_readers_waiting_and_the_next_card_from_a_hopper() {
 #[test]
 fn pcsc_a_card_torn_mid_personalization_is_an_error() {
     empty_reader();
-    let p = Arc::new(profile("cccd-chip"));
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = stop.clone();
+    let p = profile("cccd-chip");
     let opts = ServeOptions {
-        port: vpcd_port(),
         tear_after: Some(6),
-        ..Default::default()
+        ..vpcd::opts()
     };
-    let profile2 = p.clone();
-    let handle = std::thread::spawn(move || {
-        vchip::serve(profile2, &opts, &flag, &mut |_| {}).expect("serve")
-    });
+    let server = Server::start(Arc::new(p.clone()), opts);
     let mut card = PcscTransport::wait_for_card(&reader_name(), WAIT).unwrap();
     let result = Personalization::begin(&mut card, &p, &secrets()).and_then(|perso| {
         let f = files(&p, perso.chip_keys(), 2000);
@@ -250,6 +203,5 @@ fn pcsc_a_card_torn_mid_personalization_is_an_error() {
         "a torn card must never be reported as personalized"
     );
     drop(card);
-    stop.store(true, Ordering::SeqCst);
-    handle.join().unwrap();
+    server.stop();
 }

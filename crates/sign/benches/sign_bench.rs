@@ -6,28 +6,15 @@
 //!
 //! Run: `cargo bench -p sign --bench sign_bench` (add `-- quick` for fewer iterations).
 
-use sign::{
-    AuditLog, AuditMeta, AuditOptions, Curve, DsOptions, Durability, InitOptions, Pki, Secret,
-    SodSigner, TokenRef,
-};
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use common::{Store, new_pki, tlv};
+use sign::{AuditLog, AuditMeta, AuditOptions, Curve, Durability, Pki, Secret, SodSigner};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-fn tlv(tag: u8, value: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
-    let n = value.len();
-    if n < 0x80 {
-        out.push(n as u8);
-    } else if n < 0x100 {
-        out.extend_from_slice(&[0x81, n as u8]);
-    } else {
-        out.extend_from_slice(&[0x82, (n >> 8) as u8, n as u8]);
-    }
-    out.extend_from_slice(value);
-    out
-}
 
 /// A card-sized LDS: DG1 (MRZ), DG2 (~15 KB face), DG13, DG14, DG15.
 fn dgs() -> BTreeMap<u8, Vec<u8>> {
@@ -65,25 +52,9 @@ struct Setup {
     secret: Secret,
 }
 
-fn setup(curve: Curve, token: Option<(TokenRef, Secret)>) -> Setup {
-    let dir = tempfile::tempdir().expect("tmp");
-    let (token, secret) = match token {
-        Some((t, s)) => (Some(t), s),
-        None => (None, Secret::new("benchmark passphrase".into())),
-    };
-    let mut pki = Pki::init(
-        dir.path(),
-        &InitOptions {
-            country: "VN".into(),
-            org: "bench".into(),
-            curve,
-            token,
-            now: chrono::Utc::now(),
-        },
-        &secret,
-    )
-    .expect("init");
-    pki.issue_ds(&secret, &DsOptions::default()).expect("ds");
+/// A PKI folder with one active DS, the tests' own.
+fn setup(store: Store, curve: Curve) -> Setup {
+    let (dir, pki, secret) = new_pki(store, curve);
     Setup {
         _dir: dir,
         pki,
@@ -153,8 +124,8 @@ fn run_audited(
     stats(label, lat, wall, threads);
 }
 
-fn bench_store(name: &str, curve: Curve, token: Option<(TokenRef, Secret)>, quick: bool) {
-    let s = setup(curve, token);
+fn bench_store(name: &str, store: Store, curve: Curve, quick: bool) {
+    let s = setup(store, curve);
     let scale = |n: usize| if quick { (n / 10).max(20) } else { n };
     let ds = s.pki.document_signer(&s.secret, None).expect("ds");
     let data = dgs();
@@ -213,27 +184,18 @@ fn main() {
             .map(|n| n.get())
             .unwrap_or(1)
     );
-    bench_store("software P-256", Curve::P256, None, quick);
-    bench_store("software P-384", Curve::P384, None, quick);
-    match (
-        std::env::var("CCCD_TEST_PKCS11_MODULE"),
-        std::env::var("CCCD_TEST_TOKEN_LABEL"),
-        std::env::var("CCCD_TEST_TOKEN_PIN"),
-    ) {
-        (Ok(m), Ok(l), Ok(p)) => {
-            let tok = || {
-                (
-                    TokenRef {
-                        module: m.clone().into(),
-                        token_label: l.clone(),
-                    },
-                    Secret::new(p.clone()),
-                )
-            };
-            bench_store("SoftHSM2 P-256", Curve::P256, Some(tok()), quick);
-        }
-        _ => println!(
+    bench_store("software P-256", Store::Software, Curve::P256, quick);
+    bench_store("software P-384", Store::Software, Curve::P384, quick);
+    let token_vars = [
+        "CCCD_TEST_PKCS11_MODULE",
+        "CCCD_TEST_TOKEN_LABEL",
+        "CCCD_TEST_TOKEN_PIN",
+    ];
+    if token_vars.iter().all(|k| std::env::var(k).is_ok()) {
+        bench_store("SoftHSM2 P-256", Store::SoftHsm, Curve::P256, quick);
+    } else {
+        println!(
             "SoftHSM2: CCCD_TEST_PKCS11_MODULE/CCCD_TEST_TOKEN_LABEL/CCCD_TEST_TOKEN_PIN not set, skipped"
-        ),
+        );
     }
 }

@@ -8,29 +8,15 @@
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+#[path = "../tests/pcsc_support/mod.rs"]
+mod pcsc_support;
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use card::transport::{Exchange, Transmit};
+use card::transport::Transmit;
 use common::*;
-
-struct Card {
-    card: pcsc::Card,
-    buf: Vec<u8>,
-}
-
-impl Exchange for Card {
-    fn exchange(&mut self, command: &[u8]) -> Result<Vec<u8>, card::Error> {
-        self.card
-            .transmit(command, &mut self.buf)
-            .map(<[u8]>::to_vec)
-            .map_err(|e| card::Error::Transport {
-                reason: e.to_string(),
-            })
-    }
-}
+use pcsc_support::vpcd::{Server, reader_name, vpcd_port};
+use pcsc_support::{Card, bac, personalize_plain, read_back};
 
 fn connect(ctx: &pcsc::Context, reader: &str) -> Card {
     let name = std::ffi::CString::new(reader).unwrap();
@@ -39,10 +25,7 @@ fn connect(ctx: &pcsc::Context, reader: &str) -> Card {
     loop {
         match ctx.connect(&name, pcsc::ShareMode::Shared, pcsc::Protocols::ANY) {
             Ok(card) => {
-                let mut c = Card {
-                    card,
-                    buf: vec![0; pcsc::MAX_BUFFER_SIZE_EXTENDED],
-                };
+                let mut c = Card::new(card);
                 match c.transmit(&select_aid()) {
                     Ok(r) if r.is_ok() => return c,
                     other => last = format!("SELECT: {other:?}"),
@@ -76,22 +59,14 @@ fn time<T>(f: impl FnOnce() -> T) -> (Duration, T) {
 }
 
 fn main() {
-    let reader = std::env::var("CCCD_TEST_READER").unwrap_or_else(|_| "Virtual PCD 00 00".into());
-    let port: u16 = std::env::var("CCCD_TEST_VPCD_PORT")
-        .ok()
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(35963);
+    let reader = reader_name();
     let cards = 4u32;
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = stop.clone();
-    let server = std::thread::spawn(move || {
-        let opts = vchip::ServeOptions {
-            port,
-            blanks: cards,
-            ..Default::default()
-        };
-        vchip::serve(cccd(), &opts, &flag, &mut |_| {}).unwrap()
-    });
+    let opts = vchip::ServeOptions {
+        port: vpcd_port(),
+        blanks: cards,
+        ..Default::default()
+    };
+    let server = Server::start(cccd(), opts);
     let ctx = pcsc::Context::establish(pcsc::Scope::User).expect("pcscd must be running");
     let mut card = connect(&ctx, &reader);
 
@@ -148,9 +123,7 @@ fn main() {
             // The used card: finish it (lock + read) so the hopper feeds a blank.
             assert_eq!(card.transmit(&put_mrz()).unwrap().sw, 0x9000);
             assert_eq!(card.transmit(&cmd(0, 0x44, 0, 0)).unwrap().sw, 0x9000);
-            let keys =
-                card::bac::BacKeys::from_mrz(&card::bac::MrzInfo::new(DOC, DOB, DOE).unwrap());
-            let mut sm = card::bac::authenticate(&mut card, &keys, &mut rand::rngs::OsRng).unwrap();
+            let mut sm = bac(&mut card);
             let wrapped = sm.protect_command(&read_sfi(0x02, 0, 16)).unwrap();
             assert!(card.transmit(&wrapped).unwrap().is_ok());
             drop(card);
@@ -160,38 +133,10 @@ fn main() {
         let files = files(20 * 1024);
         let (elapsed, n) = time(|| {
             let mut n = 1; // SELECT AID in connect()
-            for (fid, data) in &files {
-                assert_eq!(
-                    card.transmit(&fcp_create(*fid, data.len() as u16))
-                        .unwrap()
-                        .sw,
-                    0x9000
-                );
-                assert_eq!(card.transmit(&update(0, data)).unwrap().sw, 0x9000);
-                n += 2;
-            }
-            assert_eq!(card.transmit(&put_mrz()).unwrap().sw, 0x9000);
-            assert_eq!(
-                card.transmit(&cmd(0, 0x46, 0, 1).with_le(256)).unwrap().sw,
-                0x9000
-            );
-            assert_eq!(card.transmit(&cmd(0, 0x44, 0, 0)).unwrap().sw, 0x9000);
-            n += 3;
-            let keys =
-                card::bac::BacKeys::from_mrz(&card::bac::MrzInfo::new(DOC, DOB, DOE).unwrap());
-            let mut sm = card::bac::authenticate(&mut card, &keys, &mut rand::rngs::OsRng).unwrap();
+            n += personalize_plain(&mut card, &files);
+            let mut sm = bac(&mut card);
             n += 2;
-            for (fid, data) in &files {
-                let wrapped = sm
-                    .protect_command(&read_sfi(*fid as u8, 0, 65_536))
-                    .unwrap();
-                let r = sm
-                    .unprotect_response(&card.transmit(&wrapped).unwrap())
-                    .unwrap();
-                assert_eq!(&r.data, data);
-                n += 1;
-            }
-            n
+            n + read_back(&mut card, &mut sm, &files)
         });
         apdus = n;
         per_card.push(elapsed);
@@ -204,8 +149,7 @@ fn main() {
         &format!("whole cccd-chip card ({apdus} APDUs, 20 KiB DG2)"),
         per_card,
     );
-    stop.store(true, Ordering::SeqCst);
-    let report = server.join().unwrap();
+    let report = server.stop();
     println!("server: {report:?}");
 }
 

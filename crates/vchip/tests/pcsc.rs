@@ -3,84 +3,15 @@
 //! `CCCD_TEST_VPCD_PORT` (default 35963). Fails (does not skip) without pcscd.
 
 mod common;
+mod pcsc_support;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use card::transport::{Exchange, Transmit};
 use common::*;
-use vchip::{ServeOptions, ServeReport};
-
-fn reader_name() -> String {
-    std::env::var("CCCD_TEST_READER").unwrap_or_else(|_| "Virtual PCD 00 00".into())
-}
-
-fn vpcd_port() -> u16 {
-    std::env::var("CCCD_TEST_VPCD_PORT")
-        .ok()
-        .map(|p| {
-            p.parse()
-                .expect("CCCD_TEST_VPCD_PORT must be a port number")
-        })
-        .unwrap_or(35963)
-}
-
-/// A running card server; stopped (and the card removed) on `stop`.
-struct Server {
-    stop: Arc<AtomicBool>,
-    handle: Option<JoinHandle<ServeReport>>,
-}
-
-impl Server {
-    fn start(profile: Arc<card::Profile>, opts: ServeOptions) -> Self {
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = stop.clone();
-        let handle = std::thread::spawn(move || {
-            vchip::serve(profile, &opts, &flag, &mut |_| {}).expect("serve")
-        });
-        Self {
-            stop,
-            handle: Some(handle),
-        }
-    }
-
-    fn stop(mut self) -> ServeReport {
-        self.stop.store(true, Ordering::SeqCst);
-        self.handle.take().unwrap().join().unwrap()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-    }
-}
-
-fn opts() -> ServeOptions {
-    ServeOptions {
-        port: vpcd_port(),
-        ..Default::default()
-    }
-}
-
-/// A PC/SC card connection as a `reader` exchange.
-struct Card {
-    card: pcsc::Card,
-    buf: Vec<u8>,
-}
-
-impl Exchange for Card {
-    fn exchange(&mut self, command: &[u8]) -> Result<Vec<u8>, card::Error> {
-        self.card
-            .transmit(command, &mut self.buf)
-            .map(<[u8]>::to_vec)
-            .map_err(|e| card::Error::Transport {
-                reason: e.to_string(),
-            })
-    }
-}
+use pcsc_support::vpcd::{Server, opts, reader_name};
+use pcsc_support::{Card, bac, personalize_plain, read_back, secure};
 
 fn reader_state(ctx: &pcsc::Context, name: &std::ffi::CStr) -> pcsc::State {
     let mut states = [pcsc::ReaderState::new(name, pcsc::State::UNAWARE)];
@@ -104,11 +35,7 @@ fn wait_for_card(atr: &[u8]) -> (pcsc::Context, Card) {
             if let Ok(status) = card.status2(&mut names, &mut atr_buf)
                 && status.atr() == atr
             {
-                let card = Card {
-                    card,
-                    buf: vec![0; pcsc::MAX_BUFFER_SIZE_EXTENDED],
-                };
-                return (ctx, card);
+                return (ctx, Card::new(card));
             }
         }
         assert!(
@@ -134,53 +61,30 @@ fn wait_for_removal() {
     std::thread::sleep(Duration::from_millis(1000));
 }
 
-fn bac(card: &mut Card) -> card::SecureChannel {
-    let keys = card::bac::BacKeys::from_mrz(&card::bac::MrzInfo::new(DOC, DOB, DOE).unwrap());
-    card::bac::authenticate(card, &keys, &mut rand::rngs::OsRng).unwrap()
-}
-
-fn secure(card: &mut Card, sm: &mut card::SecureChannel, cmd: &card::Command) -> card::Response {
-    let wrapped = sm.protect_command(cmd).unwrap();
-    let resp = card.transmit(&wrapped).unwrap();
-    sm.unprotect_response(&resp).unwrap()
+/// Serves a blank card of `profile` once the reader is empty (a card left by an earlier test
+/// must be gone first) and connects to it.
+fn serve_and_connect(profile: Arc<card::Profile>) -> (Server, pcsc::Context, Card) {
+    wait_for_removal();
+    let server = Server::start(profile.clone(), opts());
+    let (ctx, card) = wait_for_card(&profile.atr);
+    (server, ctx, card)
 }
 
 #[test]
 fn pcsc_cccd_chip_personalized_and_read_with_bac_through_pcscd() {
-    wait_for_removal(); // a card left by an earlier test must be gone first
-    let p = cccd();
-    let server = Server::start(p.clone(), opts());
-    let (_ctx, mut card) = wait_for_card(&p.atr);
+    let (server, _ctx, mut card) = serve_and_connect(cccd());
     assert_eq!(card.transmit(&select_aid()).unwrap().sw, 0x9000);
     let challenge = card.transmit(&cmd(0, 0x84, 0, 0).with_le(8)).unwrap();
     assert_eq!((challenge.sw, challenge.data.len()), (0x9000, 8));
     // Personalize in plain (perso state), the 20 KiB DG2 in one extended APDU.
     let files = files(20 * 1024);
-    for (fid, data) in &files {
-        assert_eq!(
-            card.transmit(&fcp_create(*fid, data.len() as u16))
-                .unwrap()
-                .sw,
-            0x9000
-        );
-        assert_eq!(card.transmit(&update(0, data)).unwrap().sw, 0x9000);
-    }
-    assert_eq!(card.transmit(&put_mrz()).unwrap().sw, 0x9000);
-    assert_eq!(
-        card.transmit(&cmd(0, 0x46, 0, 1).with_le(256)).unwrap().sw,
-        0x9000
-    );
-    assert_eq!(card.transmit(&cmd(0, 0x44, 0, 0)).unwrap().sw, 0x9000);
+    personalize_plain(&mut card, &files);
     // Locked: perso refused, reading without BAC refused.
     assert_eq!(card.transmit(&fcp_create(0x0103, 5)).unwrap().sw, 0x6985);
     assert_eq!(card.transmit(&read_sfi(0x1E, 0, 256)).unwrap().sw, 0x6982);
     // BAC, then read every file back by SFI with extended Le.
     let mut sm = bac(&mut card);
-    for (fid, data) in &files {
-        let r = secure(&mut card, &mut sm, &read_sfi(*fid as u8, 0, 65_536));
-        assert_eq!(r.sw, 0x9000);
-        assert_eq!(&r.data, data, "{fid:04X}");
-    }
+    read_back(&mut card, &mut sm, &files);
     let r = secure(&mut card, &mut sm, &select_ef(0x011E));
     assert_eq!((r.sw, r.data.len()), (0x9000, 0));
     drop(card);
@@ -192,10 +96,7 @@ fn pcsc_cccd_chip_personalized_and_read_with_bac_through_pcscd() {
 
 #[test]
 fn pcsc_jmrtd_applet_short_apdus_and_bac_through_pcscd() {
-    wait_for_removal(); // a card left by an earlier test must be gone first
-    let p = jmrtd();
-    let server = Server::start(p.clone(), opts());
-    let (_ctx, mut card) = wait_for_card(&p.atr);
+    let (server, _ctx, mut card) = serve_and_connect(jmrtd());
     let k = rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, 1024).unwrap();
     let mut term_files = files(1000);
     term_files.truncate(2);
