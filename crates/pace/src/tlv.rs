@@ -9,7 +9,7 @@
 //! form ([`Rules::Der`]), the form both sides of this crate write, so that a padded length such
 //! as `7C 83 00 00 00` stays refused as it was before the shared codec; the domain parameters of
 //! keys read from issued documents (`read_all`) may use any definite length form
-//! ([`Rules::Ber`]), as real DG14/DG15 files do.
+//! ([`Rules::Ber`]), which some issued documents use.
 
 use crate::ec::EcPoint;
 use crate::error::{Error, Result};
