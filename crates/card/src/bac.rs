@@ -37,7 +37,7 @@ pub fn check_digit(s: &str) -> Option<u8> {
 
 /// The MRZ expiry of a card without expiry (Vietnam: issued at 58 or later, printed "Không thời
 /// hạn"), as `lds` prints it by default (`NoExpiryField::Fillers`, check digit `<`). What real
-/// Vietnamese cards print there is an open question (vietnam-cccd.md [U]); a country that prints a
+/// Vietnamese cards print there is an open question (vietnam-cccd.md \[U\]); a country that prints a
 /// date instead needs nothing special.
 pub const NO_EXPIRY: &str = "<<<<<<";
 

@@ -5,10 +5,11 @@
 //! Encoding and decoding are the workspace's one codec, [`icao::tlv`]; this module only says
 //! which tags each structure allows. Parsing is strict (definite lengths, no trailing bytes)
 //! because the input comes from the other side of the card interface. The messages of the
-//! protocol run ([`read_flat`]: `7C`, MSE:Set AT, MSE:Set KAT) must also use the shortest length
-//! form ([`Rules::Der`]), as this crate and every terminal and chip it talks to write them, so
-//! that a padded length such as `7C 83 00 00 00` is refused; the domain parameters of keys read
-//! from issued documents ([`read_all`]) may use any definite length form ([`Rules::Ber`]).
+//! protocol run (`read_flat`: `7C`, MSE:Set AT, MSE:Set KAT) must also use the shortest length
+//! form ([`Rules::Der`]), the form both sides of this crate write, so that a padded length such
+//! as `7C 83 00 00 00` stays refused as it was before the shared codec; the domain parameters of
+//! keys read from issued documents (`read_all`) may use any definite length form
+//! ([`Rules::Ber`]), which some issued documents use.
 
 use crate::ec::EcPoint;
 use crate::error::{Error, Result};

@@ -5,18 +5,43 @@
 
 use der::asn1::ObjectIdentifier as Oid;
 
-/// An identifier of the workspace's ICAO/BSI table ([`icao::oid`], where each is written once)
-/// as the `der` type the PKI code needs.
-const fn icao_oid(id: icao::ObjectId) -> Oid {
-    Oid::new_unwrap(id.dotted())
+/// Re-declares identifiers of the workspace's ICAO/BSI table ([`icao::oid`], where each is
+/// written once as dotted text) under the same names, as the `der` type the PKI code needs.
+macro_rules! from_icao {
+    ($($(#[$doc:meta])* $name:ident,)*) => {
+        $(
+            $(#[$doc])*
+            pub const $name: Oid = Oid::new_unwrap(icao::oid::$name.dotted());
+        )*
+    };
 }
 
-/// id-icao-mrtd-security-ldsSecurityObject (Part 10 §4.6.2.3).
-pub const LDS_SECURITY_OBJECT: Oid = icao_oid(icao::oid::LDS_SECURITY_OBJECT);
-/// Legacy LDS security object OID seen on some BE/FR documents.
-pub const LDS_SECURITY_OBJECT_LEGACY: Oid = icao_oid(icao::oid::LDS_SECURITY_OBJECT_LEGACY);
-/// id-icao-mrtd-security-extensions-documentTypeList (Part 12 §7.1.1).
-pub const DOCUMENT_TYPE_LIST: Oid = icao_oid(icao::oid::DOCUMENT_TYPE_LIST);
+from_icao! {
+    /// id-icao-mrtd-security-ldsSecurityObject (Part 10 §4.6.2.3).
+    LDS_SECURITY_OBJECT,
+    /// Legacy LDS security object OID seen on some BE/FR documents.
+    LDS_SECURITY_OBJECT_LEGACY,
+    /// id-icao-mrtd-security-extensions-documentTypeList (Part 12 §7.1.1).
+    DOCUMENT_TYPE_LIST,
+    /// id-ecPublicKey (RFC 5480).
+    EC_PUBLIC_KEY,
+    /// rsaEncryption (RFC 8017).
+    RSA_ENCRYPTION,
+    /// BSI TR-03111 ecdsa-plain-SHA*: raw r||s signatures.
+    ECDSA_PLAIN_SHA1,
+    ECDSA_PLAIN_SHA224,
+    ECDSA_PLAIN_SHA256,
+    ECDSA_PLAIN_SHA384,
+    ECDSA_PLAIN_SHA512,
+    /// Named curves.
+    P256,
+    P384,
+    P521,
+    BRAINPOOL_P256R1,
+    BRAINPOOL_P384R1,
+    BRAINPOOL_P512R1,
+}
+
 /// id-data (RFC 5652), a real-world deviation for eContentType.
 pub const ID_DATA: Oid = Oid::new_unwrap("1.2.840.113549.1.7.1");
 /// id-signedData.
@@ -34,30 +59,14 @@ pub const SHA384: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.2");
 pub const SHA512: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.3");
 
 /// ECDSA.
-pub const EC_PUBLIC_KEY: Oid = icao_oid(icao::oid::EC_PUBLIC_KEY);
 pub const PRIME_FIELD: Oid = Oid::new_unwrap("1.2.840.10045.1.1");
 pub const ECDSA_SHA1: Oid = Oid::new_unwrap("1.2.840.10045.4.1");
 pub const ECDSA_SHA224: Oid = Oid::new_unwrap("1.2.840.10045.4.3.1");
 pub const ECDSA_SHA256: Oid = Oid::new_unwrap("1.2.840.10045.4.3.2");
 pub const ECDSA_SHA384: Oid = Oid::new_unwrap("1.2.840.10045.4.3.3");
 pub const ECDSA_SHA512: Oid = Oid::new_unwrap("1.2.840.10045.4.3.4");
-/// BSI TR-03111 ecdsa-plain-SHA*: raw r||s signatures.
-pub const ECDSA_PLAIN_SHA1: Oid = icao_oid(icao::oid::ECDSA_PLAIN_SHA1);
-pub const ECDSA_PLAIN_SHA224: Oid = icao_oid(icao::oid::ECDSA_PLAIN_SHA224);
-pub const ECDSA_PLAIN_SHA256: Oid = icao_oid(icao::oid::ECDSA_PLAIN_SHA256);
-pub const ECDSA_PLAIN_SHA384: Oid = icao_oid(icao::oid::ECDSA_PLAIN_SHA384);
-pub const ECDSA_PLAIN_SHA512: Oid = icao_oid(icao::oid::ECDSA_PLAIN_SHA512);
-
-/// Named curves.
-pub const P256: Oid = icao_oid(icao::oid::P256);
-pub const P384: Oid = icao_oid(icao::oid::P384);
-pub const P521: Oid = icao_oid(icao::oid::P521);
-pub const BRAINPOOL_P256R1: Oid = icao_oid(icao::oid::BRAINPOOL_P256R1);
-pub const BRAINPOOL_P384R1: Oid = icao_oid(icao::oid::BRAINPOOL_P384R1);
-pub const BRAINPOOL_P512R1: Oid = icao_oid(icao::oid::BRAINPOOL_P512R1);
 
 /// RSA.
-pub const RSA_ENCRYPTION: Oid = icao_oid(icao::oid::RSA_ENCRYPTION);
 pub const RSA_SHA1: Oid = Oid::new_unwrap("1.2.840.113549.1.1.5");
 pub const RSA_SHA256: Oid = Oid::new_unwrap("1.2.840.113549.1.1.11");
 pub const RSA_SHA384: Oid = Oid::new_unwrap("1.2.840.113549.1.1.12");
