@@ -54,7 +54,7 @@ use dispatch::{Match, Op, dispatch_table};
 use perso::parse_wrapped_octets;
 
 /// FID of EF.CardAccess, readable without access control.
-pub const CARD_ACCESS: u16 = 0x011C;
+pub const CARD_ACCESS: u16 = card::files::FileId::CardAccess.fid();
 
 // Status words the chip answers with.
 const OK: u16 = 0x9000;

@@ -27,9 +27,9 @@ pub enum Curve {
 }
 
 /// DER content octets of the named-curve OID 1.2.840.10045.3.1.7 (P-256).
-pub const OID_NIST_P256: &[u8] = &[0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07];
+pub const OID_NIST_P256: &[u8] = icao::oid::P256.content();
 /// DER content octets of the named-curve OID 1.3.36.3.3.2.8.1.1.7 (brainpoolP256r1).
-pub const OID_BRAINPOOL_P256R1: &[u8] = &[0x2B, 0x24, 0x03, 0x03, 0x02, 0x08, 0x01, 0x01, 0x07];
+pub const OID_BRAINPOOL_P256R1: &[u8] = icao::oid::BRAINPOOL_P256R1.content();
 
 impl Curve {
     /// The curve for a standardized domain parameter ID (ICAO 9303-11 §9.5.1, Table 6).
