@@ -10,22 +10,17 @@
 //! `CCCD_TEST_READER="Reader Dev 00 00" CCCD_TEST_VPCD_PORT=40000 cargo bench -p reader --bench pcsc_card`
 //! (`CCCD_BENCH_CARDS`, default 15 per profile).
 
-#[path = "../tests/common/mod.rs"]
-mod common;
-#[path = "../../vchip/tests/pcsc_support/vpcd.rs"]
-mod vpcd;
-
-use common::{profile, secrets};
+use reader::bac::MrzInfo;
 use reader::files::{Ef, LdsFiles};
 use reader::inspect::{InspectOptions, Trust, inspect};
 use reader::pcsc::PcscTransport;
-use reader::perso::{ChipKeys, PersoReport, Personalization, Secrets};
+use reader::perso::{ChipKeys, Personalization, Secrets};
 use reader::profile::Profile;
 use reader::tlv;
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
-use vpcd::{Server, reader_name, vpcd_port};
 
 /// An in-memory issuing PKI: the Document Signer that signs each card's EF.SOD and the CSCA
 /// passive authentication checks it against.
@@ -126,30 +121,13 @@ fn pct(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
-/// `N APDUs (k keys, w write, r read-back, l lock), s bytes sent, r bytes received`.
-fn apdu_counts(r: &PersoReport) -> String {
-    let phases = [
-        (&r.keys, "keys"),
-        (&r.write, "write"),
-        (&r.read_back, "read-back"),
-        (&r.lock, "lock"),
-    ];
-    let per_phase: Vec<String> = phases
-        .iter()
-        .map(|(counts, phase)| format!("{} {phase}", counts.apdus))
-        .collect();
-    let total = &r.total;
-    format!(
-        "{} APDUs ({}), {} bytes sent, {} bytes received",
-        total.apdus,
-        per_phase.join(", "),
-        total.bytes_sent,
-        total.bytes_received
-    )
-}
-
 fn main() {
-    let reader_name = reader_name();
+    let reader_name =
+        std::env::var("CCCD_TEST_READER").unwrap_or_else(|_| "Virtual PCD 00 00".into());
+    let port: u16 = std::env::var("CCCD_TEST_VPCD_PORT")
+        .ok()
+        .map(|p| p.parse().expect("port"))
+        .unwrap_or(35963);
     let cards: u32 = std::env::var("CCCD_BENCH_CARDS")
         .ok()
         .map(|n| n.parse().expect("count"))
@@ -165,11 +143,18 @@ fn main() {
         _ => vchip::TimingMode::Off,
     };
     let issuer = issuer();
-    let secrets = secrets();
+    let secrets = Secrets {
+        mrz: MrzInfo::new("C03000001", "900101", "340101").unwrap(),
+        can: Some(reader::Can::new("012345").unwrap()),
+    };
     // The same card in-process (no pcscd): what the chip and the host cost without the PC/SC
     // stack.
     for name in ["cccd-chip", "jmrtd-applet"] {
-        let profile = profile(name);
+        let path = format!(
+            "{}/../../firmware-profiles/{name}.toml",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let profile = Profile::load(std::path::Path::new(&path)).expect("profile");
         let mut total = Vec::new();
         for _ in 0..cards {
             let mut card = vchip::InProcess::new(vchip::Chip::blank(Arc::new(profile.clone())));
@@ -194,14 +179,23 @@ fn main() {
         );
     }
     for name in ["cccd-chip", "jmrtd-applet"] {
-        let profile = profile(name);
+        let path = format!(
+            "{}/../../firmware-profiles/{name}.toml",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let profile = Profile::load(std::path::Path::new(&path)).expect("profile");
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let p = Arc::new(profile.clone());
         let opts = vchip::ServeOptions {
-            port: vpcd_port(),
+            port,
             blanks: cards,
             timing,
             ..Default::default()
         };
-        let server = Server::start(Arc::new(profile.clone()), opts);
+        let server = std::thread::spawn(move || {
+            vchip::serve(p, &opts, &flag, &mut |_| {}).expect("vchip serve")
+        });
         let mut card = PcscTransport::wait_for_card(&reader_name, Duration::from_secs(10))
             .expect("a card through pcscd");
         let (mut total, mut perso_ms, mut read_ms) = (Vec::new(), Vec::new(), Vec::new());
@@ -259,7 +253,8 @@ fn main() {
             inspect_ms[0]
         );
         card.disconnect();
-        server.stop();
+        stop.store(true, Ordering::SeqCst);
+        server.join().unwrap();
         // pcscd notices the card is gone only at its next presence poll (~400 ms); the next
         // profile's server must not be mistaken for this card.
         card.wait_for_removal(Duration::from_secs(5))
@@ -269,13 +264,19 @@ fn main() {
         }
         let r = last.unwrap();
         println!(
-            "{name}: {cards} cards through pcscd ({reader_name}), timing model {timing:?}\n  card (perso + read-back + lock + inspection): median {:.1} ms, p95 {:.1} ms, {:.1} cards/s\n  personalization: median {:.1} ms; inspection: median {:.1} ms\n  per card: {}",
+            "{name}: {cards} cards through pcscd ({reader_name}), timing model {timing:?}\n  card (perso + read-back + lock + inspection): median {:.1} ms, p95 {:.1} ms, {:.1} cards/s\n  personalization: median {:.1} ms; inspection: median {:.1} ms\n  per card: {} APDUs ({} keys, {} write, {} read-back, {} lock), {} bytes sent, {} bytes received",
             pct(&total, 0.5),
             pct(&total, 0.95),
             1000.0 / pct(&total, 0.5),
             pct(&perso_ms, 0.5),
             pct(&read_ms, 0.5),
-            apdu_counts(&r)
+            r.total.apdus,
+            r.keys.apdus,
+            r.write.apdus,
+            r.read_back.apdus,
+            r.lock.apdus,
+            r.total.bytes_sent,
+            r.total.bytes_received
         );
     }
 }
